@@ -1,0 +1,45 @@
+"""MkDocs hook: show on every page when and where its examples were last verified.
+
+Reads the records the test runs write (see tests/harness/record.py):
+verification/cpu.json from the latest CPU run, verification/cuda.json committed after
+the latest real GPU run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MODES = {"cpu": "CPU", "cuda": "GPU"}
+_records: dict[str, dict] = {}
+
+
+def on_config(config):
+    root = Path(config.config_file_path).parent
+    for mode in MODES:
+        path = root / "verification" / f"{mode}.json"
+        _records[mode] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return config
+
+
+def on_page_context(context, page, config, nav):
+    page_key = f"docs/{page.file.src_uri}"
+    context["verification"] = [_describe(mode, page_key) for mode in MODES]
+    return context
+
+
+def _describe(mode: str, page_key: str) -> dict:
+    entry = _records[mode].get("pages", {}).get(page_key)
+    if not entry:
+        return {"label": MODES[mode], "verified": False}
+    return {
+        "label": MODES[mode],
+        "verified": entry["failed"] == 0 and entry["passed"] > 0,
+        "torch": entry["torch"],
+        "device": entry["device"],
+        "date": entry["date"],
+        "commit": entry["commit"],
+        "passed": entry["passed"],
+        "skipped": entry["skipped"],
+        "failed": entry["failed"],
+    }

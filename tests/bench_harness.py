@@ -1,0 +1,79 @@
+"""Benchmark: the harness's wall time over all pages vs. the same blocks run bare.
+
+    python tests/bench_harness.py          # prints both times and their ratio (target ≤ 1.5×)
+
+"Bare" is one Python process that executes every collected block of every page in
+order, one namespace per page, with no pytest, no sybil and no output checks.
+Both timings include interpreter start-up and `import torch`; each is the best of 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.harness.fences import find_fences  # noqa: E402
+from tests.harness.snippets import code_chunks  # noqa: E402
+
+RUNS = 3
+
+
+def run_bare() -> int:
+    import torch
+
+    blocks = 0
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        namespace = {"__name__": "__main__"}
+        os.chdir(tempfile.mkdtemp(prefix="bench-"))
+        torch.manual_seed(0)
+        for fence in find_fences(page.read_text(encoding="utf-8")):
+            if not fence.is_python or fence.marker is not None:
+                continue  # norun and gpu-only blocks do not run on the CPU harness either
+            blocks += 1
+            with contextlib.redirect_stdout(io.StringIO()):
+                if fence.body.lstrip().startswith(">>>"):
+                    for example in doctest.DocTestParser().get_examples(fence.body):
+                        try:
+                            exec(compile(example.source, str(page), "single"), namespace)
+                        except Exception:
+                            pass  # an expected error the page demonstrates
+                else:
+                    page_name = page.relative_to(ROOT).as_posix()
+                    for chunk in code_chunks(fence.body, fence.body_line, page_name, ROOT):
+                        exec(compile(chunk.code, chunk.filename, "exec"), namespace)
+    return blocks
+
+
+def timed(command: list[str]) -> float:
+    best = float("inf")
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--bare"]:
+        print(run_bare())
+        return
+    env_python = sys.executable
+    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"])
+    bare = timed([env_python, __file__, "--bare"])
+    print(f"harness (pytest + sybil, all pages): {harness:6.2f} s  (best of {RUNS})")
+    print(f"bare (same blocks, one process):     {bare:6.2f} s  (best of {RUNS})")
+    print(f"ratio: {harness / bare:.2f}×  (target ≤ 1.50×) on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
