@@ -1,4 +1,5 @@
-"""Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs (strict build), serve, bench.
+"""Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs (strict build), serve,
+browser-check (the built site in headless Chromium), bench.
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
 copies of it would help nobody.  It is (re)installed only when the pinned dependency
@@ -80,6 +81,14 @@ def serve(session: nox.Session) -> None:
     python = shared_python(session)
     session.run(python, "-m", "mkdocs", "serve", "--strict", "--dev-addr", "127.0.0.1:8000",
                 external=True, env=QUIET_BUILD)
+
+
+@nox.session(name="browser-check")
+def browser_check(session: nox.Session) -> None:
+    """The built site in headless Chromium: offline, Chinese search, rendering, dark mode."""
+    python = shared_python(session)
+    session.run(python, "-m", "pytest", "tests/browser/check_site.py", *session.posargs,
+                external=True)
 
 
 @nox.session(name="bench")

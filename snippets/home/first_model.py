@@ -1,0 +1,38 @@
+"""首页：数据 + 模型 + 算力，以及"训练"和"推理"的区别。
+
+一个只有一个参数的模型 y_hat = w * x，从数据里学出 w ≈ 2。
+单独运行：python snippets/home/first_model.py
+"""
+
+# --8<-- [start:data]
+import torch
+
+# 算力：有 GPU 就用 GPU，没有就用 CPU，代码不用改
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+# 数据：输入 x 和标准答案 y，背后的规律是 y = 2x（模型事先并不知道）
+x = torch.tensor([1.0, 2.0, 3.0, 4.0]).to(device)
+y = torch.tensor([2.0, 4.0, 6.0, 8.0]).to(device)
+# --8<-- [end:data]
+
+# --8<-- [start:train]
+# 模型：y_hat = w * x，参数 w 从 0 开始
+w = torch.zeros(1, device=device, requires_grad=True)
+
+# 训练：反复"预测 → 算误差 → 求梯度 → 调参数"
+for step in range(1, 21):
+    loss = ((w * x - y) ** 2).mean()  # 均方误差
+    loss.backward()  # 自动求出 d(loss)/dw，存进 w.grad
+    with torch.no_grad():
+        w -= 0.05 * w.grad  # 沿梯度的反方向走一小步
+        w.grad.zero_()  # 清零，准备下一步
+    if step in (1, 2, 5, 20):
+        print(f"第 {step:2d} 步：loss = {loss.item():.4f}，w = {w.item():.4f}")
+# --8<-- [end:train]
+
+# --8<-- [start:infer]
+# 推理：参数已经固定，拿去预测没见过的输入，不再需要梯度
+with torch.no_grad():
+    prediction = w * torch.tensor([10.0], device=device)
+print(f"x = 10 时的预测：{prediction.item():.2f}")
+# --8<-- [end:infer]
