@@ -32,44 +32,47 @@ def test_every_fence_kind_is_collected_and_passes(fence_site):
     assert record["pages"]["docs/index.md"]["passed"] == 7
 
 
-def test_wrong_doctest_output_names_page_and_line(tmp_path):
-    page = "# t\n\nText.\n\n```python\n>>> 1 + 1\n3\n```\n"
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert 'File "docs/index.md", line 6' in result.stdout
-    assert "Expected:\n    3\nGot:\n    2" in result.stdout
+# Each broken page, and what its failure must say.  All run in one pytest subprocess.
+BROKEN_PAGES = {
+    "wrong_doctest_output": ("# t\n\nText.\n\n```python\n>>> 1 + 1\n3\n```\n", [
+        'File "docs/wrong_doctest_output.md", line 6', "Expected:\n    3\nGot:\n    2"]),
+    "wrong_output_block": ('# t\n\n```python\nprint("你好")\n```\n\n```text title="输出"\n再见\n```\n', [
+        "docs/wrong_output_block.md, line 7: the 输出 block does not match"]),
+    "print_without_output": ('# t\n\n```python\nprint("shown nowhere")\n```\n', [
+        "docs/print_without_output.md, line 3: this block prints, but the page shows no output"]),
+    "unexpected_error_in_snippet": ('# t\n\n```python\n--8<-- "snippets/x/boom.py:boom"\n```\n', [
+        "docs/unexpected_error_in_snippet.md, line 3: the block raised an error",
+        'File "snippets/x/boom.py", line 4']),
+    "expected_error_is_another": (
+        "# t\n\n```python\n>>> import torch\n>>> torch.ones(2, 3).item()\n"
+        "Traceback (most recent call last):\n...\nValueError: wrong type on purpose\n```\n", [
+            'File "docs/expected_error_is_another.md", line 5',
+            "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar"]),
+    "norun_without_reason": ("# t\n\n<!-- norun -->\n```python\nimport tensorflow\n```\n", [
+        "docs/norun_without_reason.md, line 4: <!-- norun --> at line 3 needs a reason"]),
+    "mistaken_marker": ("# t\n\n<!-- skip: next -->\n```python\nimport tensorflow\n```\n", [
+        "docs/mistaken_marker.md, line 4: unknown marker <!-- skip -->"]),
+}
+BOOM = "# --8<-- [start:boom]\nimport torch\n\ntorch.ones(2) @ torch.ones(3)\n# --8<-- [end:boom]\n"
 
 
-def test_wrong_output_block_names_page_and_line(tmp_path):
-    page = '# t\n\n```python\nprint("你好")\n```\n\n```text title="输出"\n再见\n```\n'
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert "docs/index.md, line 7: the 输出 block does not match" in result.stdout
+@pytest.fixture(scope="module")
+def broken_run(tmp_path_factory):
+    pages = {f"docs/{name}.md": text for name, (text, _) in BROKEN_PAGES.items()}
+    site = make_site(tmp_path_factory.mktemp("broken"), pages, {"snippets/x/boom.py": BOOM})
+    return run_pytest(site, "docs")
 
 
-def test_printing_without_output_block_fails(tmp_path):
-    page = '# t\n\n```python\nprint("shown nowhere")\n```\n'
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert "prints, but the page shows no output" in result.stdout
+@pytest.mark.parametrize("name", BROKEN_PAGES)
+def test_broken_page_fails_naming_page_and_line(broken_run, name):
+    assert f"FAILED docs/{name}.md::line:" in broken_run.stdout
+    for message in BROKEN_PAGES[name][1]:
+        assert message in broken_run.stdout
 
 
-def test_unexpected_error_points_at_snippet_line(tmp_path):
-    snippet = "# --8<-- [start:boom]\nimport torch\n\ntorch.ones(2) @ torch.ones(3)\n# --8<-- [end:boom]\n"
-    page = '# t\n\n```python\n--8<-- "snippets/x/boom.py:boom"\n```\n'
-    site = make_site(tmp_path, {"docs/index.md": page}, {"snippets/x/boom.py": snippet})
-    result = run_pytest(site, "docs")
-    assert result.returncode == 1
-    assert 'File "snippets/x/boom.py", line 4' in result.stdout
-    assert "docs/index.md, line 3" in result.stdout
-
-
-def test_expected_error_must_be_that_error(tmp_path):
-    page = ("# t\n\n```python\n>>> import torch\n>>> torch.ones(2, 3).item()\n"
-            "Traceback (most recent call last):\n...\nValueError: wrong type on purpose\n```\n")
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar" in result.stdout
+def test_only_the_broken_pages_fail(broken_run):
+    assert broken_run.returncode == 1
+    assert f"{len(BROKEN_PAGES)} failed" in broken_run.stdout
 
 
 def test_missing_snippet_section_fails_tests_and_build(tmp_path):
@@ -81,20 +84,6 @@ def test_missing_snippet_section_fails_tests_and_build(tmp_path):
     build = run_build(site)
     assert build.returncode != 0
     assert "nowhere" in build.stdout + build.stderr
-
-
-def test_norun_without_reason_fails(tmp_path):
-    page = "# t\n\n<!-- norun -->\n```python\nimport tensorflow\n```\n"
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert "<!-- norun --> at line 3 needs a reason" in result.stdout
-
-
-def test_mistaken_marker_fails(tmp_path):
-    page = "# t\n\n<!-- skip: next -->\n```python\nimport tensorflow\n```\n"
-    result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs")
-    assert result.returncode == 1
-    assert "unknown marker <!-- skip -->" in result.stdout
 
 
 def test_cuda_session_without_gpu_fails_with_its_message(tmp_path):
