@@ -19,8 +19,6 @@ print(round(x.grad.max().item(), 4))  # sigmoid 的导数最大是 0.25（在 x 
 # --8<-- [end:compute]
 
 # --8<-- [start:plot]
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件（服务器、测试里都能用）
@@ -35,5 +33,6 @@ ax.legend()
 fig.savefig("sigmoid.png", dpi=100)
 plt.close(fig)
 
-print(Path("sigmoid.png").exists())
+# 读回刚写出的图片：5×3 英寸、每英寸 100 像素 → 高 300、宽 500，4 个通道（RGBA）
+print(plt.imread("sigmoid.png").shape)
 # --8<-- [end:plot]
