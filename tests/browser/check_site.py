@@ -9,6 +9,7 @@ the verification note is on every page.
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import shutil
 import threading
@@ -108,3 +109,10 @@ def test_dark_mode_toggle_switches_scheme(page, base_url):
     page.locator("form[data-md-component=palette] label:visible").first.click()
     after = page.get_attribute("body", "data-md-color-scheme")
     assert {before, after} == {"default", "slate"}
+
+
+def test_search_index_is_segmented_by_jieba():
+    index = json.loads((SITE / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    # jieba joins the words it cuts with zero-width spaces; without it, no word is found.
+    assert any("\u200b" in doc["text"] for doc in index["docs"])
