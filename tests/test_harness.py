@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from tests.sites import FIXTURES, make_site, rendered_python_blocks, run_build, run_pytest
+from tests.harness.fences import find_fences
 from tests.harness.plugin import site_sybil
+from tests.sites import FIXTURES, ROOT, make_site, rendered_python_blocks, run_build, run_pytest
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
 DEMO_SNIPPET = (FIXTURES / "demo_snippet.py").read_text(encoding="utf-8")
@@ -55,11 +56,25 @@ BROKEN_PAGES = {
 }
 BOOM = "# --8<-- [start:boom]\nimport torch\n\ntorch.ones(2) @ torch.ones(3)\n# --8<-- [end:boom]\n"
 
+# The two failure reports docs/contributing.md shows, reproduced for real.
+CONTRIBUTING_FAILURES = {
+    "docs/tensors.md": ("# t\n\n```python\n>>> import torch\n```\n" + "\n" * 51
+                        + "```python\n>>> torch.ones(2).tolist()\n[1.0, 2.0]\n```\n"),
+    "docs/training.md": ("# t\n" + "\n" * 21
+                         + '```python\n--8<-- "snippets/training/linear_regression.py:train"\n```\n'),
+}
+LINEAR_REGRESSION = ("# --8<-- [start:train]\nimport torch\nfrom torch import nn\n\n"
+                     "torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n\n\n\n"
+                     "print(model.wieght)\n# --8<-- [end:train]\n")
+
 
 @pytest.fixture(scope="module")
 def broken_run(tmp_path_factory):
     pages = {f"docs/{name}.md": text for name, (text, _) in BROKEN_PAGES.items()}
-    site = make_site(tmp_path_factory.mktemp("broken"), pages, {"snippets/x/boom.py": BOOM})
+    pages.update(CONTRIBUTING_FAILURES)
+    snippets = {"snippets/x/boom.py": BOOM,
+                "snippets/training/linear_regression.py": LINEAR_REGRESSION}
+    site = make_site(tmp_path_factory.mktemp("broken"), pages, snippets)
     return run_pytest(site, "docs")
 
 
@@ -72,7 +87,18 @@ def test_broken_page_fails_naming_page_and_line(broken_run, name):
 
 def test_only_the_broken_pages_fail(broken_run):
     assert broken_run.returncode == 1
-    assert f"{len(BROKEN_PAGES)} failed" in broken_run.stdout
+    assert f"{len(BROKEN_PAGES) + len(CONTRIBUTING_FAILURES)} failed" in broken_run.stdout
+
+
+def test_failure_reports_shown_in_contributing_are_real(broken_run):
+    page = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    reports = [f for f in find_fences(page) if f.options.get("title") == "失败报告"]
+    assert len(reports) == 2
+    got = {line.strip("_ ") for line in broken_run.stdout.splitlines()}
+    for report in reports:
+        for line in report.body.splitlines():
+            if "…" not in line:  # the elided part is a machine's absolute path
+                assert line.strip("_ ") in got, f"contributing.md shows a line the harness never prints: {line}"
 
 
 def test_missing_snippet_section_fails_tests_and_build(tmp_path):
