@@ -1,4 +1,5 @@
-"""Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs (strict build), serve,
+"""Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
+docs-drift (every page under each torch environment), docs (strict build), serve,
 browser-check (the built site in headless Chromium), bench.
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -67,6 +69,90 @@ def docs_test_cuda(session: nox.Session) -> None:
     session.log("GPU record written to verification/cuda.json: commit it with the pages it covers.")
 
 
+@nox.session(name="docs-update")
+def docs_update(session: nox.Session) -> None:
+    """Rewrite the shown outputs that no longer match what the code prints (>>> outputs,
+    输出 blocks, changed error messages), then check the pages again; review with git diff."""
+    python = shared_python(session)
+    targets = session.posargs or ["docs"]
+    env = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}
+    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=env)
+    session.log("Checking the updated pages the way docs-test does:")
+    session.run(python, "-m", "pytest", "-q", *targets, external=True, env=env)
+    session.log("Review the rewritten outputs with `git diff docs`; fix the prose where "
+                "behaviour changed.")
+
+
+DRIFT_DIR = Path("verification") / "drift"  # relative: nox runs sessions from ROOT
+DRIFT_TORCH = "2.13.0"  # another torch that installs here (CPU build; no torchvision matches it)
+
+
+def _drift_env(session: nox.Session) -> tuple[str, str] | None:
+    """(name, python) of .nox/drift-torch-X.Y, created on first use; None if it cannot be."""
+    name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
+    env_dir = ROOT / ".nox" / name
+    python = env_dir / "bin" / "python"
+    stamp = env_dir / "installed-groups.json"
+    # What the pages need: every docs group except the site build and the browser checks.
+    not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
+    requirements = [f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
+                    for r in REQUIREMENTS
+                    if r not in not_for_pages and not r.startswith("torchvision")]
+    wanted = hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
+    if stamp.is_file() and python.is_file() and json.loads(stamp.read_text()).get("sha256") == wanted:
+        return name, str(python)
+    session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
+    steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+              *requirements]]
+    if not python.is_file():
+        steps.insert(0, [sys.executable, "-m", "venv", str(env_dir)])
+    for step in steps:
+        result = subprocess.run(step, capture_output=True, text=True)
+        if result.returncode != 0:
+            said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            session.warn(f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
+                         f"be created ({said[0]})")
+            return None
+    stamp.write_text(json.dumps({"sha256": wanted, "requirements": requirements}, indent=1))
+    return name, str(python)
+
+
+def _drift_run(session: nox.Session, name: str, python: str, mode: str) -> None:
+    report = DRIFT_DIR / f"{name}.json"
+    before = report.stat().st_mtime_ns if report.is_file() else None
+    env = {"DOCS_DEVICE": mode, **QUIET_BUILD}
+    if mode == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    session.log(f"Drift run in {name} ({mode}):")
+    # Exit status 1 means examples failed there: that is the finding, not a session failure.
+    session.run(python, "-m", "pytest", "-q", "--tb=no", f"--docs-drift={report.as_posix()}",
+                *(session.posargs or ["docs"]), external=True, env=env, success_codes=[0, 1])
+    if not report.is_file() or report.stat().st_mtime_ns == before:
+        session.error(f"{name}: the pages could not be run there; no drift record was written")
+
+
+@nox.session(name="docs-drift")
+def docs_drift(session: nox.Session) -> None:
+    """Run every page under each torch environment available and write a drift record per
+    environment to verification/drift/ (outputs that differ, examples that raise, warnings).
+    With --no-venv: the interpreter running nox, on its GPU when one is visible."""
+    if _use_current_python():
+        probe = subprocess.run([sys.executable, "-c",
+                                "import torch; print(torch.cuda.is_available())"],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            session.error("docs-drift --no-venv: this Python cannot import torch")
+        mode = "cuda" if probe.stdout.strip() == "True" else "cpu"
+        _drift_run(session, f"current-python-{mode}", sys.executable, mode)
+        return
+    _drift_run(session, "docs-env", shared_python(session), "cpu")
+    other = _drift_env(session)
+    if other:
+        _drift_run(session, *other, "cpu")
+    session.log(f"Drift records are in {DRIFT_DIR.as_posix()}/; commit them with the pin bump "
+                "(the 验证报告 page shows them).")
+
+
 @nox.session(name="docs")
 def docs(session: nox.Session) -> None:
     """The site, built with --strict: any warning fails."""
@@ -85,10 +171,29 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(name="browser-check")
 def browser_check(session: nox.Session) -> None:
-    """The built site in headless Chromium: offline, Chinese search, rendering, dark mode."""
+    """Build the site under a sub-path, serve it on 127.0.0.1 and check it in headless
+    Chromium: offline, Chinese search, math, diagrams, reader comforts, screenshots."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", "tests/browser/check_site.py", *session.posargs,
+    _build_under_sub_path(session, python)
+    session.run(python, "-m", "pytest", "tests/browser/check_site.py",
+                "tests/browser/check_reader.py", *session.posargs, external=True)
+
+
+def _build_under_sub_path(session: nox.Session, python: str) -> None:
+    session.run(python, "-m", "mkdocs", "build", "--strict", "--quiet",
+                "--site-dir", "build/browser-site", external=True,
+                env={**QUIET_BUILD, "DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"})
+
+
+@nox.session(name="audit")
+def audit(session: nox.Session) -> None:
+    """Lighthouse (pinned in tools/audit) on the home page and a chapter: performance and
+    accessibility must each reach 95."""
+    python = shared_python(session)
+    _build_under_sub_path(session, python)
+    session.run("npm", "ci", "--no-audit", "--no-fund", "--silent", "--prefix", "tools/audit",
                 external=True)
+    session.run(python, "tools/audit/run_audit.py", external=True)
 
 
 @nox.session(name="bench")

@@ -30,3 +30,20 @@ def test_no_third_party_fonts_or_generator_link():
     assert re.search(r"^\s+font: false", config, re.M)
     assert re.search(r"^\s+generator: false", config, re.M)
     assert "privacy" not in config  # it fetches assets at build time and fails offline
+
+
+def test_templates_load_the_vendored_versions_that_exist():
+    pins = dict(re.findall(r"^(KATEX|MERMAID)=(\S+)", (ROOT / "tools" / "vendor.sh").read_text(), re.M))
+    template = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+    loaded = re.findall(r"assets/vendor/([\w.-]+/[\w./-]+)", template)
+    assert {path.split("/")[0] for path in loaded} == {f"katex-{pins['KATEX']}",
+                                                       f"mermaid-{pins['MERMAID']}"}
+    for path in loaded:
+        assert (ROOT / "docs" / "assets" / "vendor" / path).is_file(), path
+
+
+def test_no_page_links_a_third_party_script_or_stylesheet():
+    pages = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "overrides").rglob("*.html")]
+    offenders = [page.name for page in pages
+                 if re.search(r"<(script|link)[^>]+(src|href)=\"(https?:)?//", page.read_text("utf-8"))]
+    assert offenders == []

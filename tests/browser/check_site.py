@@ -8,59 +8,13 @@ the verification note is on every page.
 
 from __future__ import annotations
 
-import functools
 import json
-import http.server
-import shutil
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "site"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags that keep Chromium from calling out on its own (updates, sync, field trials).
-QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("index.html")
-               if p.parent.name not in {"404", "search"}) if SITE.is_dir() else []
+from .conftest import SITE, external_requests, search, site_pages
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    assert SITE.is_dir(), "build the site first: nox -s docs"
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    context.close()
+PAGES = site_pages()
 
 
 def test_site_has_pages():
@@ -69,13 +23,10 @@ def test_site_has_pages():
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders_offline_with_verification_note(page, base_url, path):
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base_url + path.removesuffix("index.html"), wait_until="networkidle")
-    external = [url for url in page.requested
-                if urlparse(url).hostname not in {"127.0.0.1", None} and not url.startswith("data:")]
+    page.goto(base_url + path, wait_until="networkidle")
+    external = external_requests(page.requested)
     assert external == [], f"{path} asked a third-party host: {external}"
-    assert errors == [], f"{path} raised JavaScript errors: {errors}"
+    assert page.errors == [], f"{path} raised JavaScript errors: {page.errors}"
     assert page.locator("article h1").count() >= 1
     assert page.locator("aside.verified").count() == 1
     broken = page.evaluate(
@@ -90,17 +41,44 @@ def test_code_blocks_have_copy_buttons(page, base_url):
     assert page.locator("button[data-md-type=copy]").count() > 5
 
 
-@pytest.mark.parametrize("query, expected", [("张量", "tensors/"), ("贡献", "contributing/")])
-def test_chinese_search_finds_the_page(page, base_url, query, expected):
-    page.goto(base_url, wait_until="networkidle")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    search.fill(query)
-    search.press("End")  # CJK text typed or filled emits no keyup; End does
-    result_links = page.locator(".md-search-result__item a")
-    result_links.first.wait_for(timeout=10_000)
-    hrefs = [result_links.nth(i).get_attribute("href") for i in range(result_links.count())]
-    assert any(expected in (href or "") for href in hrefs), hrefs
+# A preferred term and another translation of it (glossary.yml): either finds the glossary
+# entry and the section of the chapter that teaches the term.
+@pytest.mark.parametrize("query, entry, taught", [
+    ("自动求导", "glossary/#autograd", "autograd/"),
+    ("自动微分", "glossary/#autograd", "autograd/"),
+    ("叶子节点", "glossary/#leaf-node", "autograd/#leaf"),
+    ("叶节点", "glossary/#leaf-node", "autograd/#leaf"),
+    ("批量", "glossary/#batch", "tensors/#image-batch"),
+    ("批次", "glossary/#batch", "tensors/#image-batch"),
+    ("周期", "glossary/#epoch", "training/#mnist-train"),  # 时代 finds nothing: a search stop word
+    ("全连接层", "glossary/#linear-layer", "nn/#layer"),
+])
+def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(page, base_url, query,
+                                                                       entry, taught):
+    hrefs = search(page, base_url, query)
+    assert any(href.endswith(entry) for href in hrefs), hrefs
+    assert any(taught in href and "glossary/" not in href for href in hrefs), hrefs
+
+
+def test_glossary_terms_show_their_definition_on_hover(page, base_url):
+    page.goto(base_url + "autograd/", wait_until="networkidle")
+    term = page.locator("article abbr[title]").first
+    assert page.locator("article abbr[title]").count() > 5
+    assert "：" in term.get_attribute("title")  # "English：一句话定义"
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active, .md-tooltip--active")
+    tooltip.first.wait_for(timeout=5_000)
+    assert term.get_attribute("title") or tooltip.first.inner_text()
+
+
+def test_glossary_page_links_every_entry_into_a_chapter(page, base_url):
+    page.goto(base_url + "glossary/", wait_until="networkidle")
+    entries = page.locator("article h3[id]")
+    assert entries.count() >= 80
+    links = page.locator("article li:has-text('讲解') a")
+    assert links.count() == entries.count()
+    assert all("glossary/" not in links.nth(i).evaluate("a => a.href")
+               for i in range(links.count()))
 
 
 def test_dark_mode_toggle_switches_scheme(page, base_url):

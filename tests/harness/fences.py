@@ -19,9 +19,10 @@ _OPTION = re.compile(r"""(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<
 # A marker is an HTML comment on the last non-blank line before a fence.
 _MARKER = re.compile(r"^\s*<!--\s*(?P<name>[\w-]+)\s*(?::(?P<reason>.*?))?\s*-->\s*$")
 
-MARKERS = {"norun", "gpu-only"}
+MARKERS = {"norun", "gpu-only", "warns"}
 # Names a contributor might reach for; they would silently do nothing, so we refuse them.
-MISTAKEN_MARKERS = {"skip", "no-run", "not-run", "notrun", "nortest", "gpu", "cuda", "cuda-only", "gpu_only"}
+MISTAKEN_MARKERS = {"skip", "no-run", "not-run", "notrun", "nortest", "gpu", "cuda", "cuda-only", "gpu_only",
+                    "warn", "warning", "warnings", "deprecated"}
 
 
 @dataclass

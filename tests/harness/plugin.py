@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sybil import Sybil
 
-from . import device, record  # device first: it hides the GPU before torch is imported
+from . import device, examples, outputs, record  # device first: it hides the GPU early
 from .examples import RAN, make_parser
 
 PAGE_PATTERNS = ["docs/*.md", "docs/*/*.md"]
@@ -56,6 +56,20 @@ def _finish_page(namespace: dict) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("docs", "documentation examples")
+    group.addoption("--docs-update", action="store_true", default=False,
+                    help="rewrite the shown outputs that no longer match what the code prints "
+                         "(nox -s docs-update)")
+    group.addoption("--docs-drift", metavar="PATH", default=None,
+                    help="write a drift record of this run to PATH instead of the verification "
+                         "record (nox -s docs-drift)")
+
+
+def pytest_configure(config) -> None:
+    examples.UPDATE = bool(config.getoption("docs_update", False))
+
+
 def pytest_collect_file(file_path: Path, parent):
     root = parent.config.rootpath
     sybil = site_sybil(root)
@@ -86,12 +100,25 @@ def _cuda_count() -> int:
     return sum(RAN.values())
 
 
+_updated: dict[str, list] = {}
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     if not _outcomes:
         return
     if device.MODE == "cuda" and _cuda_count() == 0:
         session.exitstatus = 1  # examples ran, yet none touched the GPU: not a CUDA run
-    record.write(session.config.rootpath, device.describe(), _outcomes, RAN)
+    root = session.config.rootpath
+    drift = session.config.getoption("docs_drift", None)
+    if examples.UPDATE:
+        # An update run proves nothing about the pages as they were: no verification record.
+        _updated["rewritten"], _updated["stale"] = outputs.rewrite(root, outputs.FOUND.differences)
+        if _updated["stale"]:
+            session.exitstatus = 1
+    elif drift:
+        record.write_drift(Path(drift), root, device.describe(), _outcomes, outputs.FOUND)
+    else:
+        record.write(root, device.describe(), _outcomes, RAN)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -110,3 +137,43 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"{_cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})")
         if _cuda_count() == 0:
             terminalreporter.write_line("FAILED: no example created a CUDA tensor.", red=True)
+    drift = terminalreporter.config.getoption("docs_drift", None)
+    if drift:
+        found = outputs.FOUND
+        terminalreporter.write_line(
+            f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
+            f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
+            f"record: {drift}")
+    if examples.UPDATE:
+        _update_summary(terminalreporter)
+
+
+def _update_summary(terminalreporter) -> None:
+    write = terminalreporter.write_line
+    rewritten, stale = _updated.get("rewritten", []), _updated.get("stale", [])
+    outputs_changed = [d for d in rewritten if d.kind != "error"]
+    errors_changed = [d for d in rewritten if d.kind == "error"]
+    pages = sorted({d.page for d in rewritten})
+    write(f"docs-update: rewrote {len(rewritten)} shown outputs in {len(pages)} "
+          f"page{'' if len(pages) == 1 else 's'}"
+          + (f" ({', '.join(pages)})" if pages else "") + "; review them with `git diff`")
+    for difference in outputs_changed:
+        write(f"  {difference.page}, line {difference.line}: "
+              f"{'>>> output' if difference.kind == 'doctest' else '输出 block'}"
+              + ("  (the old output used ... elisions: put them back where the value varies)"
+                 if difference.elided else ""))
+    if errors_changed:
+        write(f"error examples whose exception changed (rewritten: {len(errors_changed)}):")
+        for difference in errors_changed:
+            old = difference.expected.strip().splitlines()[-1]
+            new = difference.got.strip().splitlines()[-1]
+            write(f"  {difference.page}, line {difference.line}: {old}  ->  {new}")
+    by_hand = sorted(
+        [(d.page, d.line, d.problem) for d in outputs.FOUND.differences if d.problem]
+        + [(r.page, r.line, f"now raises {r.error.splitlines()[0]}") for r in outputs.FOUND.raised]
+        + [(d.page, d.line, "the page changed while the examples ran; run docs-update again")
+           for d in stale])
+    if by_hand:
+        write("not rewritten, fix by hand (the failures above say more):", red=True)
+        for page, line, problem in by_hand:
+            write(f"  {page}, line {line}: {problem}", red=True)

@@ -1,0 +1,167 @@
+"""Reader comforts, checked in headless Chromium on the site built under a sub-path:
+math and diagrams rendered from the site's own copies (and only where used), content tabs,
+previous/next links, "edit this page", the verification stamp, the 404 page, logo and
+favicon, page weight; a screenshot of every page goes to build/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import SCREENSHOTS, SITE, external_requests, search, site_pages
+
+PAGES = site_pages()
+HOME_PAGE_BUDGET = 600 * 1024  # bytes transferred, compressed as a static host serves them
+
+
+def pages_containing(marker: str) -> list[str]:
+    return [path for path in PAGES if marker in (SITE / path / "index.html").read_text("utf-8")]
+
+
+MATH_PAGES = pages_containing('class="arithmatex"')
+DIAGRAM_PAGES = pages_containing('class="mermaid"')
+
+
+def test_some_pages_use_math_and_diagrams():
+    assert MATH_PAGES, "no page uses math: the KaTeX checks would prove nothing"
+    assert DIAGRAM_PAGES, "no page draws a mermaid diagram: the mermaid checks would prove nothing"
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_math_is_rendered_by_the_sites_own_katex(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    formulas = page.locator(".arithmatex").count()
+    rendered = page.locator(".arithmatex .katex").count()
+    assert formulas > 0 and rendered == formulas, f"{path}: {rendered} of {formulas} formulas rendered"
+    assert page.locator(".katex-error").count() == 0
+    assert external_requests(page.requested) == []
+    assert any("/assets/vendor/katex-" in url for url in page.requested)
+
+
+@pytest.mark.parametrize("path", DIAGRAM_PAGES)
+def test_diagrams_are_rendered_by_the_sites_own_mermaid(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000)
+    heights = page.evaluate(
+        "[...document.querySelectorAll('div.mermaid')].map(d => d.getBoundingClientRect().height)")
+    # Material draws each diagram inside a closed shadow root: its height is what we can see.
+    assert heights and all(h > 40 for h in heights), f"{path}: diagram heights {heights}"
+    assert external_requests(page.requested) == []
+    assert any("/assets/vendor/mermaid-" in url for url in page.requested)
+
+
+def test_pages_without_math_or_diagrams_do_not_load_them(page, base_url):
+    plain = [p for p in PAGES if p not in MATH_PAGES and p not in DIAGRAM_PAGES]
+    assert plain, "every page loads KaTeX or mermaid"
+    page.goto(base_url + plain[0], wait_until="networkidle")
+    assert [u for u in page.requested if "/assets/vendor/" in u] == []
+
+
+def test_content_tabs_switch(page, base_url):
+    page.goto(base_url + "install/", wait_until="networkidle")
+    tabs = page.locator(".tabbed-set").first
+    labels = tabs.locator(".tabbed-labels > label")
+    assert labels.count() >= 2
+    second = labels.nth(1)
+    second.click()
+    panel = tabs.locator(".tabbed-content > .tabbed-block").nth(1)
+    assert panel.is_visible()
+    assert not tabs.locator(".tabbed-content > .tabbed-block").nth(0).is_visible()
+
+
+def test_previous_and_next_links_follow_the_nav(page, base_url):
+    page.goto(base_url + "tensors/", wait_until="networkidle")
+    previous = page.locator("a.md-footer__link--prev")
+    following = page.locator("a.md-footer__link--next")
+    assert previous.count() == 1 and following.count() == 1
+    assert "安装" in previous.inner_text()
+    following.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/numpy/")
+
+
+def test_edit_button_leads_to_the_editing_guide(page, base_url):
+    page.goto(base_url + "tensors/", wait_until="networkidle")
+    edit = page.locator("a[rel=edit]")
+    assert edit.count() == 1 and edit.is_visible()
+    edit.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/contributing/#edit-a-page")
+    assert page.locator("#edit-a-page").is_visible()
+
+
+def test_verification_stamp_is_visible_with_version_device_and_date(page, base_url):
+    page.goto(base_url + "tensors/", wait_until="networkidle")
+    stamp = page.locator("aside.verified")
+    stamp.scroll_into_view_if_needed()
+    assert stamp.is_visible()
+    cpu = stamp.locator("[data-verified-on=CPU]").inner_text()
+    # CI runs the tests before this check, so the CPU record exists and must be shown whole.
+    assert re.search(r"PyTorch \d+\.\d+\.\d+", cpu), cpu
+    assert re.search(r"\d{4}-\d{2}-\d{2}", cpu), cpu
+    assert "CPU" in cpu
+
+
+def test_missing_page_gets_the_sites_own_404(page, base_url):
+    response = page.goto(base_url + "no-such-chapter/", wait_until="networkidle")
+    assert response.status == 404
+    assert "404" in page.locator("article h1").inner_text()
+    # Under a sub-path the 404 page still finds its styles and logo.
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in {
+        "sticky", "fixed"}
+    assert page.evaluate("document.querySelector('.md-logo img').naturalWidth") > 0
+    assert external_requests(page.requested) == []
+
+
+def test_logo_and_favicon_are_our_own(page, base_url):
+    page.goto(base_url, wait_until="networkidle")
+    logo = page.locator(".md-header .md-logo img")
+    assert logo.get_attribute("src").endswith("assets/logo.svg")
+    assert page.evaluate("document.querySelector('.md-header .md-logo img').naturalWidth") > 0
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon.endswith("assets/logo.svg")
+    assert page.request.get(page.url + icon).status == 200
+
+
+def test_home_page_weight(page, base_url):
+    sizes = {}
+
+    def remember(response):
+        length = response.headers.get("content-length")
+        sizes[response.url] = int(length) if length else len(response.body())
+
+    page.on("response", remember)
+    page.goto(base_url, wait_until="networkidle")
+    total = sum(sizes.values())
+    print(f"home page: {len(sizes)} requests, {total / 1024:.0f} KiB transferred")
+    assert total <= HOME_PAGE_BUDGET, sorted(sizes.items(), key=lambda item: -item[1])[:5]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_screenshot(page, base_url, path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + path, wait_until="networkidle")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = path.strip("/").replace("/", "-") or "index"
+    target = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+
+
+# Each chapter's key terms, typed the way an input method delivers Chinese text.
+CHAPTER_TERMS = [
+    ("安装", "install/"), ("显卡驱动", "install/"),
+    ("广播", "tensors/"), ("矩阵乘法", "tensors/"),
+    ("共享内存", "numpy/"),
+    ("计算图", "autograd/"), ("叶子节点", "autograd/"),
+    ("激活函数", "nn/"), ("数据加载器", "nn/"),
+    ("损失函数", "training/"), ("测试集", "training/"),
+    ("分布式", "scaling/"), ("部署", "scaling/"),
+]
+
+
+@pytest.mark.parametrize("query, chapter", CHAPTER_TERMS)
+def test_searching_a_key_term_finds_its_chapter(page, base_url, query, chapter):
+    hrefs = search(page, base_url, query)
+    assert any(href.split("#")[0].endswith(chapter) for href in hrefs), hrefs

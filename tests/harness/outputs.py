@@ -1,0 +1,121 @@
+"""Shown outputs that no longer match what the code prints: reported by every run, rewritten
+by ``nox -s docs-update``, listed in the drift records of ``nox -s docs-drift``.
+
+A *shown output* is either the expected output of one ``>>>`` example (an expected
+exception keeps the ``Traceback (most recent call last):`` / ``...`` / ``Type: message``
+form) or the body of a ``text title="输出"`` fence.  An update replaces exactly those page
+lines, at the page's own indentation, and only where the check fails: an output that still
+matches, ``...`` elisions included, is never touched.  What cannot be fixed by rewriting an
+output (an example that now raises, an expected error that is no longer raised, a block
+that stopped printing) is left for a person, and the update fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+TRACEBACK = "Traceback (most recent call last):"
+_ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+")  # object reprs: never the same twice
+
+
+@dataclass
+class Difference:
+    page: str
+    line: int  # 1-based page line where the shown output starts (where it goes when count == 0)
+    count: int  # page lines the shown output spans now
+    indent: str  # the page's indentation of those lines
+    kind: str  # "doctest" (a >>> output), "output" (a 输出 fence), "error" (an expected exception)
+    expected: str  # as the page shows it, dedented
+    got: str  # what the code does now, in the page's form
+    problem: str | None = None  # why docs-update cannot rewrite it; None: it can
+
+    @property
+    def elided(self) -> bool:
+        """The page elided part of this output with ``...`` (beyond a traceback's stack)."""
+        lines = self.expected.splitlines()
+        if self.kind == "error":
+            lines = [line for line in lines if line.strip() not in {TRACEBACK, "..."}]
+        return any("..." in line for line in lines)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        del data["indent"], data["count"]
+        return data
+
+
+@dataclass
+class Raised:
+    page: str
+    line: int
+    error: str  # "Type: message"
+
+
+@dataclass
+class Findings:
+    """What the run found beyond pass/fail, for docs-update and docs-drift."""
+
+    differences: list[Difference] = field(default_factory=list)
+    raised: list[Raised] = field(default_factory=list)
+    warnings: dict[tuple[str, int], list] = field(default_factory=dict)  # (page, line) -> [Seen]
+
+
+FOUND = Findings()
+
+
+def shown_form(got: str, doctest_form: bool) -> str:
+    """Printed text as a page shows it: trailing space and blank lines dropped, object
+    addresses elided, blank lines inside a ``>>>`` output written ``<BLANKLINE>``."""
+    if not got.strip():
+        return ""
+    lines = [_ADDRESS.sub("0x...", line.rstrip()) for line in got.rstrip().split("\n")]
+    if doctest_form:
+        lines = [line or "<BLANKLINE>" for line in lines]
+    return "\n".join(lines) + "\n"
+
+
+def exception_only(got: str) -> str | None:
+    """``Type: message`` of the last traceback doctest appended to ``got``, or None."""
+    lines = got.rstrip("\n").split("\n")
+    starts = [index for index, line in enumerate(lines) if line == TRACEBACK]
+    if not starts:
+        return None
+    rest = lines[starts[-1] + 1:]
+    first = next((index for index, line in enumerate(rest) if line and not line[0].isspace()),
+                 len(rest))
+    text = "\n".join(rest[first:]).strip("\n")
+    return text or None
+
+
+def error_form(exception_text: str) -> str:
+    return shown_form(f"{TRACEBACK}\n...\n{exception_text}\n", doctest_form=True)
+
+
+def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference], list[Difference]]:
+    """Rewrite the fixable differences in their pages: (rewritten, skipped because the page
+    changed while the tests ran).  Every other line of every page stays as it was."""
+    rewritten: list[Difference] = []
+    stale: list[Difference] = []
+    by_page: dict[str, list[Difference]] = {}
+    for difference in differences:
+        if difference.problem is None:
+            by_page.setdefault(difference.page, []).append(difference)
+    for page, changes in by_page.items():
+        path = root / page
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        for change in sorted(changes, key=lambda d: d.line, reverse=True):
+            start = change.line - 1
+            now = [line.strip() for line in lines[start:start + change.count]]
+            if now != [line.strip() for line in change.expected.splitlines()]:
+                stale.append(change)
+                continue
+            lines[start:start + change.count] = [
+                f"{change.indent}{line}\n" if line else "\n" for line in change.got.splitlines()]
+            rewritten.append(change)
+        new_text = "".join(lines)
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
+    rewritten.sort(key=lambda d: (d.page, d.line))
+    return rewritten, stale

@@ -1,0 +1,63 @@
+"""Lighthouse on the built site (build/browser-site, served under its sub-path on 127.0.0.1
+with gzip, as tests/browser/conftest.py serves it): performance and accessibility of the
+home page and a chapter must each reach 95.  Reports go to build/audit/.
+
+Run by `nox -s audit`; needs Node.js, `npm ci` in tools/audit, and Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.browser.conftest import CHROMIUM, PREFIX, QUIET_FLAGS, SITE, _SubPathHandler  # noqa: E402
+
+PAGES = {"home": "", "tensors": "tensors/"}
+THRESHOLD = 0.95
+LIGHTHOUSE = ROOT / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
+REPORTS = ROOT / "build" / "audit"
+
+
+def audit(url: str, report: Path) -> dict[str, float]:
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+         "--only-categories=performance,accessibility",
+         "--chrome-flags=--headless=new " + " ".join(QUIET_FLAGS)],
+        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    result = json.loads(report.read_text(encoding="utf-8"))
+    scores = {name: category["score"] for name, category in result["categories"].items()}
+    weight = result["audits"]["total-byte-weight"]["numericValue"]
+    return {**scores, "kib": weight / 1024}
+
+
+def main() -> int:
+    assert SITE.is_dir(), "build the site first: nox -s audit builds it"
+    handler = functools.partial(_SubPathHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    print(f"{'page':10} {'performance':>12} {'accessibility':>14} {'weight':>10}")
+    for name, path in PAGES.items():
+        result = audit(base + path, REPORTS / f"{name}.json")
+        print(f"{name:10} {result['performance'] * 100:12.0f} {result['accessibility'] * 100:14.0f}"
+              f" {result['kib']:7.0f} KiB")
+        failures += [f"{name}: {category} {result[category]:.2f} < {THRESHOLD}"
+                     for category in ("performance", "accessibility") if result[category] < THRESHOLD]
+    server.shutdown()
+    for failure in failures:
+        print("FAILED", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
