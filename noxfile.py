@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,8 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
     steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               *requirements]]
-    if not python.is_file():
+    created_here = not python.is_file()
+    if created_here:
         steps.insert(0, [sys.executable, "-m", "venv", str(env_dir)])
     for step in steps:
         result = subprocess.run(step, capture_output=True, text=True)
@@ -112,6 +114,8 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
             said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             session.warn(f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
                          f"be created ({said[0]})")
+            if created_here:
+                shutil.rmtree(env_dir, ignore_errors=True)  # no half-made 1 GB environment
             return None
     stamp.write_text(json.dumps({"sha256": wanted, "requirements": requirements}, indent=1))
     return name, str(python)

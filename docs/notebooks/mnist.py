@@ -44,7 +44,7 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 print("torch", torch.__version__, "| 设备:", device.type)
 
 # %% [markdown]
-# ## 热身：线性回归的损失曲线
+# <h2 id="warmup">热身：线性回归的损失曲线</h2>
 #
 # 和“训练模型”一章完全相同的数据和模型：$y = 2x + 1 + \varepsilon$，`nn.Linear(1, 1)`，SGD，学习率 0.1，300 步。
 
@@ -83,7 +83,7 @@ plt.show()
 # %% [markdown]
 # 左图：前几十步损失迅速下降，之后几乎是平的。右图用对数纵轴，能看清它最后停在噪声的方差 0.01 附近——有噪声的数据，损失不会降到 0。
 #
-# ## MNIST：数据
+# <h2 id="mnist-data">MNIST：数据</h2>
 #
 # `load_mnist` 在数据目录里找不到 MNIST 时，默认写入 5,000 张的离线样本（`DOWNLOAD = True` 时改为下载完整数据集），然后用 `torchvision.datasets.MNIST` 读取。
 
@@ -104,7 +104,7 @@ for ax, i in zip(axes, range(8)):
 plt.show()
 
 # %% [markdown]
-# ## MNIST：训练
+# <h2 id="mnist-train">MNIST：训练</h2>
 #
 # 批量大小 64，Adam（`lr=1e-3`），每一轮结束后**在测试集上**评估一次。
 
@@ -143,7 +143,7 @@ plt.show()
 # %% [markdown]
 # 训练损失一直在降；测试损失降得慢得多。（第 1 轮的训练损失是这一轮里边学边算的平均值，包含刚开始什么都不会的那些批量，所以比测试损失还高。）从第 2 轮起，训练损失低于测试损失、而且差距越拉越大，说明模型对见过的图片越来越“熟”，对新图片却没有同样的进步——这是过拟合的苗头：4,000 张图片对这个有 10 万个参数的网络来说并不多。准确率的曲线只有 1,000 张测试图片撑着，差一张就是 0.1 个百分点，后面几轮的小起伏不必在意。
 #
-# ## 认错了哪些图片
+# <h2 id="mistakes">认错了哪些图片</h2>
 #
 # 在测试集上找出预测错误的图片，看看它们长什么样。
 
@@ -163,7 +163,7 @@ for ax, i in zip(axes, wrong[:8].tolist()):
 plt.show()
 
 # %% [markdown]
-# ## 保存、加载，预测不变
+# <h2 id="save-load">保存、加载，预测不变</h2>
 
 # %%
 path = data_dir / "mnist_mlp.pt"

@@ -39,6 +39,16 @@ def test_math_is_rendered_by_the_sites_own_katex(page, base_url, path):
     assert any("/assets/vendor/katex-" in url for url in page.requested)
 
 
+@pytest.mark.parametrize("path", pages_containing('class="jupyter-wrapper"'))
+def test_notebook_pages_render_math_and_load_nothing_else(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    assert external_requests(page.requested) == []
+    assert page.errors == []
+    assert page.locator(".jp-RenderedMarkdown .katex").count() >= 1
+    assert page.locator(".katex-error").count() == 0
+    assert page.locator(".jp-OutputArea-output img").count() >= 1  # plots drawn by the build
+
+
 @pytest.mark.parametrize("path", DIAGRAM_PAGES)
 def test_diagrams_are_rendered_by_the_sites_own_mermaid(page, base_url, path):
     page.goto(base_url + path, wait_until="networkidle")

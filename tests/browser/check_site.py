@@ -94,3 +94,7 @@ def test_search_index_is_segmented_by_jieba():
     assert index["config"]["lang"] == ["zh"]
     # jieba joins the words it cuts with zero-width spaces; without it, no word is found.
     assert any("\u200b" in doc["text"] for doc in index["docs"])
+    # Material's search crashes on a query whose hits share a location (an anchor missing or
+    # reused, e.g. a notebook heading without an id): every section needs its own.
+    locations = [doc["location"] for doc in index["docs"]]
+    assert sorted({loc for loc in locations if locations.count(loc) > 1}) == []
