@@ -1,4 +1,5 @@
-"""MkDocs hook: notebook pages (mkdocs-jupyter) load nothing from third-party hosts.
+"""MkDocs hook: notebook pages (mkdocs-jupyter) load nothing from third-party hosts, and
+each can be downloaded as a real .ipynb beside its page (notebooks/mnist.py → notebooks/mnist.ipynb).
 
 mkdocs-jupyter's template adds a MathJax loader (an empty or a CDN address) and a mermaid
 loader that imports from a CDN.  Both are removed: the notebook's formulas are rendered by
@@ -9,6 +10,9 @@ draws a mermaid diagram fails the build instead of silently calling out.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import jupytext
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>',
@@ -32,3 +36,11 @@ def on_page_content(html, page, config, files):
         raise ValueError(f"{page.file.src_uri}: expected one MathJax and one mermaid loader "
                          f"from mkdocs-jupyter, found {mathjax} and {mermaid}")
     return html
+
+
+def on_post_build(config):
+    docs = Path(config.docs_dir)
+    for source in sorted((docs / "notebooks").glob("*.py")):
+        target = Path(config.site_dir) / source.relative_to(docs).with_suffix(".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        jupytext.write(jupytext.read(source), target, fmt="ipynb")

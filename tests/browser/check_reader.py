@@ -47,6 +47,9 @@ def test_notebook_pages_render_math_and_load_nothing_else(page, base_url, path):
     assert page.locator(".jp-RenderedMarkdown .katex").count() >= 1
     assert page.locator(".katex-error").count() == 0
     assert page.locator(".jp-OutputArea-output img").count() >= 1  # plots drawn by the build
+    download = page.locator("a[href$='.ipynb']").first
+    notebook = page.request.get(download.evaluate("a => a.href")).json()
+    assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 5
 
 
 @pytest.mark.parametrize("path", DIAGRAM_PAGES)
