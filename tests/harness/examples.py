@@ -7,8 +7,8 @@ Kinds of block (see docs/contributing.md):
 - include: ``--8<-- "snippets/…py:section"`` lines, run as the snippet file's own lines;
 - ``<!-- norun: reason -->`` before a fence: not collected (a bare marker fails);
 - ``<!-- gpu-only: reason -->``: skipped on the CPU, run by docs-test-cuda;
-- ``<!-- warns: WarningClass reason -->``: the block must raise that warning (see warns.py;
-  any other deprecation warning fails a block).
+- ``<!-- warns: WarningClass reason -->`` (or ``ClassA|ClassB``): the block must raise that
+  warning (see warns.py; any other deprecation warning fails a block).
 
 With ``--docs-update`` (``nox -s docs-update``) a shown output that no longer matches is
 not a failure: it is collected in ``outputs.FOUND`` and rewritten when the session ends.
@@ -42,7 +42,7 @@ class Block:
     root: Path
     problem: str | None = None  # a mistake in the page itself, reported as a failure
     chunks: list[CodeChunk] = field(default_factory=list)
-    expected_warning: type[Warning] | None = None  # from <!-- warns: Class reason -->
+    expected_warning: tuple[type[Warning], ...] = ()  # from <!-- warns: Class[|Class] reason -->
 
     @property
     def kind(self) -> str:
@@ -99,13 +99,13 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
     block = Block(page, fence, root)
     if marker and marker.name == "warns":
         name, _, reason = marker.reason.partition(" ")
-        block.expected_warning = warns.warning_class(name)
+        block.expected_warning, unknown = warns.warning_classes(name)
         if not name or not reason.strip():
             block.problem = (f"<!-- warns --> at line {marker.line} needs a warning class and a "
                              f"reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->")
-        elif block.expected_warning is None:
-            block.problem = (f"<!-- warns: {name} --> at line {marker.line}: {name} is not a "
-                             f"warning class; use a built-in one such as FutureWarning, "
+        elif unknown:
+            block.problem = (f"<!-- warns: {name} --> at line {marker.line}: {', '.join(unknown)} "
+                             f"is not a warning class; use a built-in one such as FutureWarning, "
                              f"DeprecationWarning or UserWarning")
         if block.problem:
             return block
@@ -146,6 +146,14 @@ def _check_warnings(block: Block, caught: list, doctest_lines: dict[str, list[in
     if seen:
         FOUND.warnings[(block.page, block.fence.line)] = seen
     failures = []
+    for warning in deprecations:
+        FOUND.warning_failures.append((block.page, block.fence.line,
+                                       f"raises {warning.category}: {warning.message}"))
+    names = "|".join(cls.__name__ for cls in expected)
+    if expected and not expected_seen:
+        FOUND.warning_failures.append((block.page, block.fence.line,
+                                       f"no longer raises the {names} its "
+                                       f"<!-- warns --> marker expects"))
     if deprecations:
         listing = "\n".join(f"  {warning.describe()}" for warning in deprecations)
         failures.append(
@@ -155,8 +163,8 @@ def _check_warnings(block: Block, caught: list, doctest_lines: dict[str, list[in
     if expected and not expected_seen:
         others = "".join(f"\n  {warning.describe()}" for warning in seen)
         failures.append(
-            f"{block.where}: <!-- warns: {expected.__name__} --> at line "
-            f"{block.fence.marker.line}, but the block raised no {expected.__name__}"
+            f"{block.where}: <!-- warns: {names} --> at line "
+            f"{block.fence.marker.line}, but the block raised no {names}"
             + (f"; it raised:{others}" if others else " (it raised no warning at all)"))
     return failures
 

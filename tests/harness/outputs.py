@@ -59,6 +59,7 @@ class Findings:
     differences: list[Difference] = field(default_factory=list)
     raised: list[Raised] = field(default_factory=list)
     warnings: dict[tuple[str, int], list] = field(default_factory=dict)  # (page, line) -> [Seen]
+    warning_failures: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, what
 
 
 FOUND = Findings()

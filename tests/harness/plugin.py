@@ -171,6 +171,7 @@ def _update_summary(terminalreporter) -> None:
     by_hand = sorted(
         [(d.page, d.line, d.problem) for d in outputs.FOUND.differences if d.problem]
         + [(r.page, r.line, f"now raises {r.error.splitlines()[0]}") for r in outputs.FOUND.raised]
+        + outputs.FOUND.warning_failures
         + [(d.page, d.line, "the page changed while the examples ran; run docs-update again")
            for d in stale])
     if by_hand:

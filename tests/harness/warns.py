@@ -27,6 +27,7 @@ DEPRECATION_TEXT = re.compile(
     r"deprecat|will be removed|(?:has|have) been removed|no longer (?:be )?supported",
     re.IGNORECASE)
 _DOCTEST_FILE = re.compile(r"^<doctest (?P<name>.+)\[(?P<index>\d+)\]>$")
+_LIBRARIES = ("/site-packages/", "/dist-packages/")
 
 
 def is_deprecation(category: type, message: str) -> bool:
@@ -39,6 +40,19 @@ def warning_class(name: str) -> type[Warning] | None:
     if isinstance(found, type) and issubclass(found, Warning):
         return found
     return None
+
+
+def warning_classes(names: str) -> tuple[tuple[type[Warning], ...], list[str]]:
+    """``FutureWarning|DeprecationWarning`` (either will do: PyTorch has moved a warning from
+    one class to the other between releases) -> (the classes, the names that are none)."""
+    found, unknown = [], []
+    for name in names.split("|"):
+        cls = warning_class(name.strip())
+        if cls is None:
+            unknown.append(name.strip())
+        else:
+            found.append(cls)
+    return tuple(found), unknown
 
 
 @dataclass(frozen=True)
@@ -70,12 +84,12 @@ def where(filename: str, lineno: int, root: Path, doctest_lines: dict[str, list[
         if index < len(lines):
             return f"{match.group('name')}, line {lines[index] + lineno - 1}"
     path = filename.replace("\\", "/")
+    for marker in _LIBRARIES:  # first: an environment may live inside the site (.nox/…)
+        if marker in path:
+            return f"{path.split(marker, 1)[1]}:{lineno}"
     prefix = f"{root.as_posix()}/"
     if path.startswith(prefix):
         return f"{path[len(prefix):]}, line {lineno}"
-    for marker in ("/site-packages/", "/dist-packages/"):
-        if marker in path:
-            return f"{path.split(marker, 1)[1]}:{lineno}"
     return f"{Path(path).name}:{lineno}"
 
 
@@ -113,14 +127,15 @@ class Recorder:
         frame = sys._getframe(1)
         while frame is not None:
             name = frame.f_code.co_filename
-            if _DOCTEST_FILE.match(name) or (name.startswith(self.root)
-                                               and "/tests/harness/" not in name):
+            if _DOCTEST_FILE.match(name) or (
+                    name.startswith(self.root) and "/tests/harness/" not in name
+                    and not any(marker in name for marker in _LIBRARIES)):
                 return name, frame.f_lineno
             frame = frame.f_back
         return None
 
 
-def review(caught: list[Caught], expected: type[Warning] | None, root: Path,
+def review(caught: list[Caught], expected: tuple[type[Warning], ...], root: Path,
            doctest_lines: dict[str, list[int]]) -> tuple[list[Seen], list[Seen], bool]:
     """(every warning seen, deduplicated; the deprecations that fail; whether ``expected`` was seen).
 
@@ -136,7 +151,7 @@ def review(caught: list[Caught], expected: type[Warning] | None, root: Path,
                      where(warning.filename, warning.lineno, root, doctest_lines), caller,
                      is_deprecation(warning.category, text))
         seen[entry] = None
-        if expected is not None and issubclass(warning.category, expected):
+        if expected and issubclass(warning.category, expected):
             expected_seen = True
         elif entry.deprecation:
             failing[entry] = None
