@@ -77,6 +77,10 @@ def main() -> None:
         print("进程数:", world_size)
         print("各进程的参数校验和:", values)
         print("参数完全一致:", all(torch.equal(c, checksums[0]) for c in checksums))
+    # 先等所有进程都到这里，再拆掉进程组：先走的进程若提前拆除，另一个进程的 gloo 线程
+    # 可能在退出时被中止（"terminate called without an active exception"）
+    dist.barrier()
+    del model
     dist.destroy_process_group()
 
 
