@@ -47,3 +47,26 @@ def test_no_page_links_a_third_party_script_or_stylesheet():
     offenders = [page.name for page in pages
                  if re.search(r"<(script|link)[^>]+(src|href)=\"(https?:)?//", page.read_text("utf-8"))]
     assert offenders == []
+
+
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+BLOCK_STARTS = ("#", "-", "|", ">", "```", "~~~", "!!!", "???", "===", "*", "<", "$$", "[")
+
+
+def test_chinese_paragraphs_are_not_hard_wrapped():
+    """A line break inside a Chinese paragraph renders as a stray space: write one line."""
+    wrapped = []
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        lines = page.read_text(encoding="utf-8").split("\n")
+        in_fence = False
+        for number, (line, following) in enumerate(zip(lines, lines[1:]), start=1):
+            if line.strip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            first, second = line.rstrip(), following.strip()
+            if in_fence or not first or not second or first.lstrip().startswith(BLOCK_STARTS):
+                continue
+            if second.startswith(BLOCK_STARTS) or re.match(r"\d+\. ", second):
+                continue
+            if CJK.match(first[-1]) and CJK.match(second[0]):
+                wrapped.append(f"{page.relative_to(ROOT)}:{number}")
+    assert wrapped == []
