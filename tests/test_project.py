@@ -51,6 +51,7 @@ def test_no_page_links_a_third_party_script_or_stylesheet():
 
 CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 BLOCK_STARTS = ("#", "-", "|", ">", "```", "~~~", "!!!", "???", "===", "*", "<", "$$", "[")
+NOT_PROSE = ("#", "|", "<!--", "$$", "```", "~~~", "!!!", "???", "===")  # a list item is prose
 
 
 def test_chinese_paragraphs_are_not_hard_wrapped():
@@ -63,7 +64,7 @@ def test_chinese_paragraphs_are_not_hard_wrapped():
             if line.strip().startswith(("```", "~~~")):
                 in_fence = not in_fence
             first, second = line.rstrip(), following.strip()
-            if in_fence or not first or not second or first.lstrip().startswith(BLOCK_STARTS):
+            if in_fence or not first or not second or first.lstrip().startswith(NOT_PROSE):
                 continue
             if second.startswith(BLOCK_STARTS) or re.match(r"\d+\. ", second):
                 continue
