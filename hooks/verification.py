@@ -8,6 +8,7 @@ the latest real GPU run.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 MODES = {"cpu": "CPU", "cuda": "GPU"}
@@ -22,9 +23,18 @@ def on_config(config):
     return config
 
 
+PYTHON_FENCE = re.compile(r"^\s*(```|~~~)\s*(python|py|pycon|python3)\b", re.M)
+
+
 def on_page_context(context, page, config, nav):
     page_key = f"docs/{page.file.src_uri}"
     context["verification"] = [_describe(mode, page_key) for mode in MODES]
+    # A page without Python blocks (术语表, 验证报告) has nothing to verify; a notebook page
+    # is executed by the build itself (mkdocs-jupyter, allow_errors: false).
+    if page.file.src_uri.endswith((".py", ".ipynb")):
+        context["verification_note"] = "本页是 Notebook：每次构建站点时从头到尾运行一遍，任何一格出错，构建就失败。"
+    elif not PYTHON_FENCE.search(page.markdown or ""):
+        context["verification_note"] = "本页没有需要运行的代码示例。"
     return context
 
 
