@@ -1,10 +1,11 @@
 """Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
 docs-drift (every page under each torch environment), docs (strict build), serve,
-browser-check (the built site in headless Chromium), bench.
+browser-check (the built site in headless Chromium), audit (Lighthouse), bench.
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
-copies of it would help nobody.  It is (re)installed only when the pinned dependency
-groups in pyproject.toml change.
+copies of it would help nobody (docs-drift adds one, with the other torch it compares).
+An environment is (re)installed only when its pinned requirements (the dependency groups
+in pyproject.toml) change.
 
 On a machine that already has torch (a GPU box, often without network), run
 ``nox --no-venv -s docs-test-cuda``: the session then uses the interpreter running nox.
@@ -31,10 +32,27 @@ STAMP = ENV_DIR / "installed-groups.json"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
 QUIET_BUILD = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's end-of-life banner, not a warning
+ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}  # every GPU hidden
 
 
 def _use_current_python() -> bool:
     return "--no-venv" in sys.argv or os.environ.get("DOCS_USE_CURRENT_PYTHON") == "1"
+
+
+def _up_to_date(env_dir: Path, requirements: list[str]) -> bool:
+    """Whether env_dir exists with exactly these requirements installed (its stamp says so)."""
+    stamp = env_dir / STAMP.name
+    return ((env_dir / "bin" / "python").is_file() and stamp.is_file()
+            and json.loads(stamp.read_text()).get("sha256") == _digest(requirements))
+
+
+def _write_stamp(env_dir: Path, requirements: list[str]) -> None:
+    (env_dir / STAMP.name).write_text(
+        json.dumps({"sha256": _digest(requirements), "requirements": requirements}, indent=1))
+
+
+def _digest(requirements: list[str]) -> str:
+    return hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
 
 
 def shared_python(session: nox.Session) -> str:
@@ -42,14 +60,13 @@ def shared_python(session: nox.Session) -> str:
     if _use_current_python():
         return sys.executable
     python = ENV_DIR / "bin" / "python"
-    wanted = hashlib.sha256(json.dumps(REQUIREMENTS).encode()).hexdigest()
-    if STAMP.is_file() and python.is_file() and json.loads(STAMP.read_text()).get("sha256") == wanted:
+    if _up_to_date(ENV_DIR, REQUIREMENTS):
         return str(python)
     if not python.is_file():
         session.run(sys.executable, "-m", "venv", str(ENV_DIR), external=True)
     session.run(str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                 *REQUIREMENTS, external=True)
-    STAMP.write_text(json.dumps({"sha256": wanted, "requirements": REQUIREMENTS}, indent=1))
+    _write_stamp(ENV_DIR, REQUIREMENTS)
     return str(python)
 
 
@@ -57,8 +74,7 @@ def shared_python(session: nox.Session) -> str:
 def docs_test(session: nox.Session) -> None:
     """Every example on every page, the harness's own tests and the snippets, on the CPU."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", *session.posargs, external=True,
-                env={"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD})
+    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU)
 
 
 @nox.session(name="docs-test-cuda")
@@ -76,10 +92,9 @@ def docs_update(session: nox.Session) -> None:
     输出 blocks, changed error messages), then check the pages again; review with git diff."""
     python = shared_python(session)
     targets = session.posargs or ["docs"]
-    env = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}
-    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=env)
+    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=ON_CPU)
     session.log("Checking the updated pages the way docs-test does:")
-    session.run(python, "-m", "pytest", "-q", *targets, external=True, env=env)
+    session.run(python, "-m", "pytest", "-q", *targets, external=True, env=ON_CPU)
     session.log("Review the rewritten outputs with `git diff docs`; fix the prose where "
                 "behaviour changed.")
 
@@ -93,14 +108,12 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
     env_dir = ROOT / ".nox" / name
     python = env_dir / "bin" / "python"
-    stamp = env_dir / "installed-groups.json"
     # What the pages need: every docs group except the site build and the browser checks.
     not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
     requirements = [f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
                     for r in REQUIREMENTS
                     if r not in not_for_pages and not r.startswith("torchvision")]
-    wanted = hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
-    if stamp.is_file() and python.is_file() and json.loads(stamp.read_text()).get("sha256") == wanted:
+    if _up_to_date(env_dir, requirements):
         return name, str(python)
     session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
     steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -117,16 +130,14 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
             if created_here:
                 shutil.rmtree(env_dir, ignore_errors=True)  # no half-made 1 GB environment
             return None
-    stamp.write_text(json.dumps({"sha256": wanted, "requirements": requirements}, indent=1))
+    _write_stamp(env_dir, requirements)
     return name, str(python)
 
 
 def _drift_run(session: nox.Session, name: str, python: str, mode: str) -> None:
     report = DRIFT_DIR / f"{name}.json"
     before = report.stat().st_mtime_ns if report.is_file() else None
-    env = {"DOCS_DEVICE": mode, **QUIET_BUILD}
-    if mode == "cpu":
-        env["CUDA_VISIBLE_DEVICES"] = ""
+    env = ON_CPU if mode == "cpu" else {"DOCS_DEVICE": mode, **QUIET_BUILD}
     session.log(f"Drift run in {name} ({mode}):")
     # Exit status 1 means examples failed there: that is the finding, not a session failure.
     session.run(python, "-m", "pytest", "-q", "--tb=no", f"--docs-drift={report.as_posix()}",

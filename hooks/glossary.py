@@ -5,9 +5,9 @@ From that one data file, at build time:
 - the 术语表 page (docs/glossary.md): its marker comment is replaced by every entry, grouped
   by the chapter that teaches it, in the order the chapters appear in the nav;
 - hover definitions: on every other page, the first occurrence of each term in the prose
-  (not in code, headings, links or math) is wrapped in ``<abbr title="…">``, which
-  Material's ``content.tooltips`` shows as a tooltip. Python-Markdown's ``abbr`` extension
-  cannot do this: it needs a word boundary around the term, and Chinese has none;
+  (not in code, headings, links or math) is wrapped in ``<abbr title="…">``, whose title the
+  browser shows as its own tooltip. Python-Markdown's ``abbr`` extension cannot do this: it
+  needs a word boundary around the term, and Chinese has none;
 - a jieba user dictionary with every term and variant, handed to the search plugin
   (``jieba_dict_user``), so that each is one searchable word and not cut in two;
 - search synonyms: the search entry of the section where a term is taught also gets the
@@ -169,18 +169,24 @@ def add_hover(content: str, matcher: Matcher) -> str:
     """Wraps the first prose occurrence of each hover term on the page in <abbr title>."""
     done: set[int] = set()
     blocked = 0
+    # Math is plain text until KaTeX renders it, inside a span or div of class arithmatex
+    # whose closing tag is an ordinary </span> or </div>: count that element's depth.
+    math_tag, math_depth = None, 0
     out = []
     for piece in _TAG.split(content):
         if piece.startswith("<"):
             tag = _TAG_NAME.match(piece)
-            if tag and tag.group(2).lower() in NO_HOVER and not piece.endswith("/>"):
+            name = tag.group(2).lower() if tag else None
+            if tag and name in NO_HOVER and not piece.endswith("/>"):
                 blocked += -1 if tag.group(1) else 1
                 blocked = max(blocked, 0)
-            elif tag and tag.group(2).lower() == "span" and "arithmatex" in piece:
-                pass  # math is plain text until KaTeX renders it; its closing tag is a span too
+            elif math_depth and name == math_tag:
+                math_depth += -1 if tag.group(1) else 1
+            elif tag and not tag.group(1) and name in {"span", "div"} and "arithmatex" in piece:
+                math_tag, math_depth = name, 1
             out.append(piece)
             continue
-        if blocked or not piece.strip():
+        if blocked or math_depth or not piece.strip():
             out.append(piece)
             continue
         last = 0

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import markdown
 from mkdocs.config import load_config
+
+from tests.harness.fences import PYTHON_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SITE_FILES = ["conftest.py", "mkdocs.yml", "hooks", "overrides", "pyproject.toml"]
 
-_PYTHON_BLOCK = re.compile(r'<div class="language-(?:python|py|pycon|python3) highlight"')
+_PYTHON_BLOCK = re.compile(
+    rf'<div class="language-(?:{"|".join(sorted(PYTHON_LANGUAGES))}) highlight"')
 _REASONED_NORUN = re.compile(r"<!--\s*norun\s*:\s*\S")
 
 
@@ -39,10 +44,8 @@ def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | Non
     return where
 
 
-def run_pytest(site: Path, *args: str, device: str = "cpu", hide_gpu: bool = True):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device)
-    if hide_gpu:
-        env["CUDA_VISIBLE_DEVICES"] = ""
+def run_pytest(site: Path, *args: str, device: str = "cpu"):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="")
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                            "--rootdir", str(site), *args], cwd=site, env=env,
                           capture_output=True, text=True, timeout=600)
@@ -54,12 +57,8 @@ def run_build(site: Path):
                           cwd=site, env=env, capture_output=True, text=True, timeout=600)
 
 
-def rendered_python_blocks(page: Path, site: Path) -> tuple[int, int]:
-    """(python code blocks a reader sees, reasoned norun markers), per the real Markdown set-up.
-
-    This deliberately does not use the harness's own fence lexer: it counts what
-    Python-Markdown with the site's extensions renders.
-    """
+def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
+    """A page's HTML, and the renderer (its ``toc_tokens``), with the site's Markdown set-up."""
     cwd = os.getcwd()
     os.chdir(site)  # pymdownx.snippets resolves base_path from the working directory
     try:
@@ -69,4 +68,23 @@ def rendered_python_blocks(page: Path, site: Path) -> tuple[int, int]:
         html = renderer.convert(page.read_text(encoding="utf-8"))
     finally:
         os.chdir(cwd)
+    return html, renderer
+
+
+def rendered_python_blocks(page: Path, site: Path) -> tuple[int, int]:
+    """(python code blocks a reader sees, reasoned norun markers), per the real Markdown set-up.
+
+    This deliberately does not use the harness's own fence lexer: it counts what
+    Python-Markdown with the site's extensions renders.
+    """
+    html, _ = render(page, site)
     return len(_PYTHON_BLOCK.findall(html)), len(_REASONED_NORUN.findall(html))
+
+
+def load_hook(name: str) -> ModuleType:
+    """hooks/<name>.py, imported the way MkDocs imports it (by path, not as a package)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

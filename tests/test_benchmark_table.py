@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.sites import ROOT
+
 PAGE = ROOT / "docs" / "scaling.md"
 PROGRAM = ROOT / "snippets" / "scaling" / "benchmark.py"
 RESULTS = sorted((ROOT / "verification" / "benchmarks").glob("*.json"))
@@ -65,7 +64,7 @@ def test_every_table_on_the_page_names_a_committed_result():
 def test_quick_run_writes_a_result_the_table_reads(tmp_path):
     out = tmp_path / "quick.json"
     run = subprocess.run([sys.executable, str(PROGRAM), "--quick", "--out", str(out)], cwd=tmp_path,
-                         env=dict(os.environ), capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["quick"] is True

@@ -5,7 +5,6 @@ other than the harness's own, and any output that silently depended on it shows 
 from __future__ import annotations
 
 import json
-import os
 
 from tests.sites import ROOT, run_pytest
 

@@ -17,24 +17,16 @@ Rules the chapters follow (see notes/CHAPTER_BRIEF.md, "Terms"):
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import os
 import re
-import sys
 from functools import cache
-from pathlib import Path
 
-import markdown
 import pytest
 from mkdocs.config import load_config
 
-from tests.sites import FIXTURES, ROOT
+from tests.sites import FIXTURES, ROOT, load_hook, render
 
-_spec = importlib.util.spec_from_file_location("glossary_hook", ROOT / "hooks" / "glossary.py")
-glossary = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = glossary  # dataclasses look their module up
-_spec.loader.exec_module(glossary)
+glossary = load_hook("glossary")
 
 ENTRIES = glossary.load(ROOT / glossary.DATA_FILE)
 MATCHER = glossary.Matcher(ENTRIES)
@@ -60,15 +52,7 @@ def chapters() -> list[str]:
 @cache
 def heading_ids(src: str) -> frozenset[str]:
     """The anchors of a page's headings, as the site's toc extension makes them."""
-    config = _config()
-    renderer = markdown.Markdown(extensions=config["markdown_extensions"],
-                                 extension_configs=config["mdx_configs"])
-    cwd = os.getcwd()
-    os.chdir(ROOT)  # pymdownx.snippets resolves its base path from the working directory
-    try:
-        renderer.convert((ROOT / "docs" / src).read_text(encoding="utf-8"))
-    finally:
-        os.chdir(cwd)
+    _, renderer = render(ROOT / "docs" / src)
 
     def walk(tokens):
         for token in tokens:
@@ -103,7 +87,7 @@ def _english_parts(parenthetical: str) -> list[str]:
 
 def violations(text: str, name: str) -> list[str]:
     """Every place where a page departs from the glossary, as readable messages."""
-    by_word = {word: (entry, kind) for word, (entry, kind) in MATCHER.words.items()}
+    by_word = MATCHER.words
     by_english = {glossary.english_key(n): entry for entry in ENTRIES for n in entry.english_names()}
     found = []
     for number, line in prose_lines(text):
@@ -233,3 +217,12 @@ def test_hover_marks_the_first_prose_occurrence_only():
     assert '<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>' in marked
     assert '逻辑推理不是<abbr title="inference：' in marked
     assert '<abbr title="tensor：' in marked and marked.endswith("</abbr>，张量。</p>")
+
+
+def test_hover_leaves_math_alone():
+    html = ('<p><span class="arithmatex">\\(\\text{张量} <span>x</span>\\)</span> 张量</p>'
+            '<div class="arithmatex">\\[\\text{梯度}\\]</div><p>梯度</p>')
+    marked = glossary.add_hover(html, MATCHER)
+    assert marked.count("<abbr") == 2, marked
+    assert "\\text{张量} <span>x</span>\\)</span> <abbr" in marked
+    assert "\\text{梯度}\\]</div><p><abbr" in marked

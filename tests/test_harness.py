@@ -8,7 +8,8 @@ import pytest
 
 from tests.harness.fences import find_fences
 from tests.harness.plugin import site_sybil
-from tests.sites import FIXTURES, ROOT, make_site, rendered_python_blocks, run_build, run_pytest
+from tests.sites import (FIXTURES, ROOT, load_hook, make_site, rendered_python_blocks, run_build,
+                         run_pytest)
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
 DEMO_SNIPPET = (FIXTURES / "demo_snippet.py").read_text(encoding="utf-8")
@@ -285,15 +286,6 @@ def test_update_summary_shown_in_contributing_is_real(update_runs):
         assert line in got, f"contributing.md shows a line docs-update never prints: {line}"
 
 
-def _report_hook():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("report_hook", ROOT / "hooks" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_report_page_shows_differences_and_says_when_no_gpu_ran():
     entry = {"passed": 1, "failed": 1, "skipped": 0, "raises": [], "warnings": [],
              "outputs_differ": [{"line": 6, "kind": "doctest", "expected": "[0, 1, 3]\n",
@@ -302,7 +294,7 @@ def test_report_page_shows_differences_and_says_when_no_gpu_ran():
              "python": "3.11", "device": "CPU", "mode": "cpu", "date": "d", "commit": "c",
              "pages": {"docs/tensors.md": entry}}
     records = {"cpu": {}, "cuda": {}, "drift": [drift]}
-    text = _report_hook().render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
+    text = load_hook("report").render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
     assert "| [张量](tensors.md) | ❌ 1 通过 · 1 失败（1 处输出不同） |" in text
     assert "[0, 1, 3]" in text and "[0, 1, 2]" in text
     assert "还没有 GPU 测试记录" in text and "nox --no-venv -s docs-test-cuda" in text

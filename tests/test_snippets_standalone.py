@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.sites import ROOT
+
 PROGRAMS = sorted((ROOT / "snippets").rglob("*.py"))
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_snippet_runs_standalone(program, tmp_path):
     # A scratch working directory: files the program writes never land in the repository.
-    result = subprocess.run([sys.executable, str(program)], cwd=tmp_path, env=dict(os.environ),
+    result = subprocess.run([sys.executable, str(program)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"{program.relative_to(ROOT)} failed:\n{result.stderr}"
     assert result.stdout.strip(), f"{program.relative_to(ROOT)} printed nothing to check"

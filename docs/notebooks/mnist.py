@@ -66,6 +66,7 @@ for step in range(300):
 
 w, b = line.weight.item(), line.bias.item()
 assert abs(w - 2) < 0.05 and abs(b - 1) < 0.05
+assert abs(losses[-1] - 0.01) < 0.005  # 下面说的“停在噪声的方差 0.01 附近”
 print(f"w = {w:.3f}, b = {b:.3f}, 最后的损失 = {losses[-1]:.4f}")
 
 # %%
@@ -125,6 +126,11 @@ for epoch in range(1, EPOCHS + 1):
     history["test_loss"].append(test_loss)
     history["test_acc"].append(test_acc)
     print(f"第 {epoch} 轮：训练损失 {train_loss:.3f}，测试损失 {test_loss:.3f}，测试准确率 {test_acc:.1%}")
+
+# 下面的文字说到的两点，在这份样本上检查：第 1 轮训练损失高于测试损失；此后训练损失更低，差距在拉大
+gaps = [te - tr for tr, te in zip(history["train_loss"], history["test_loss"])]
+if not DOWNLOAD:
+    assert gaps[0] < 0 and all(gap > 0 for gap in gaps[1:]) and gaps[-1] > gaps[1]
 
 # %%
 epochs = range(1, EPOCHS + 1)

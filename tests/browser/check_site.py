@@ -1,7 +1,8 @@
 """The built site, in a real headless Chromium (Debian's), served on 127.0.0.1.
 
-Run by `nox -s browser-check` after `nox -s docs`; not part of docs-test, since it needs
-the built site/ and the chromium package.  What a reader would notice is checked:
+Run by `nox -s browser-check`, which first builds the site into build/browser-site (see
+conftest.py); not part of docs-test, since it needs that build and the chromium package.
+What a reader would notice is checked:
 no request leaves the machine, Chinese search finds pages, pages and diagrams render,
 the verification note is on every page.
 """

@@ -92,13 +92,19 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    assert SITE.is_dir(), f"build the site first ({SITE.relative_to(ROOT)}): nox -s browser-check"
+def serve_site() -> tuple[http.server.ThreadingHTTPServer, str]:
+    """SITE served in a background thread on a free port: (the server, the site's URL)."""
     handler = functools.partial(_SubPathHandler, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    return server, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    assert SITE.is_dir(), f"build the site first ({SITE.relative_to(ROOT)}): nox -s browser-check"
+    server, url = serve_site()
+    yield url
     server.shutdown()
 
 

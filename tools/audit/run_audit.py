@@ -9,18 +9,15 @@ Run by `nox -s audit`; needs Node.js, `npm ci` in tools/audit, and Debian's chro
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.browser.conftest import CHROMIUM, PREFIX, QUIET_FLAGS, SITE, _SubPathHandler  # noqa: E402
+from tests.browser.conftest import CHROMIUM, QUIET_FLAGS, SITE, serve_site  # noqa: E402
 
 PAGES = {"home": "", "tensors": "tensors/"}
 PRESETS = {"desktop": ["--preset=desktop"], "mobile": []}  # Lighthouse's default is mobile
@@ -44,10 +41,7 @@ def audit(url: str, report: Path, preset: list[str]) -> dict[str, float]:
 
 def main() -> int:
     assert SITE.is_dir(), "build the site first: nox -s audit builds it"
-    handler = functools.partial(_SubPathHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    server, base = serve_site()
     REPORTS.mkdir(parents=True, exist_ok=True)
     failures = []
     print(f"{'page':10} {'preset':8} {'performance':>12} {'accessibility':>14} {'weight':>10}")
