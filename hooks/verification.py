@@ -7,19 +7,19 @@ the latest real GPU run.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
+import records  # hooks/records.py: the records' format, shared with the test harness
+
 MODES = {"cpu": "CPU", "cuda": "GPU"}
-_records: dict[str, dict] = {}
+_records: dict[str, records.VerificationRecord] = {}
 
 
 def on_config(config):
     root = Path(config.config_file_path).parent
     for mode in MODES:
-        path = root / "verification" / f"{mode}.json"
-        _records[mode] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        _records[mode] = records.read_verification(root / "verification" / f"{mode}.json")
     return config
 
 
@@ -39,17 +39,17 @@ def on_page_context(context, page, config, nav):
 
 
 def _describe(mode: str, page_key: str) -> dict:
-    entry = _records[mode].get("pages", {}).get(page_key)
+    entry = _records[mode].pages.get(page_key)
     if not entry:
         return {"label": MODES[mode], "verified": False}
     return {
         "label": MODES[mode],
-        "verified": entry["failed"] == 0 and entry["passed"] > 0,
-        "torch": entry["torch"],
-        "device": entry["device"],
-        "date": entry["date"],
-        "commit": entry["commit"],
-        "passed": entry["passed"],
-        "skipped": entry["skipped"],
-        "failed": entry["failed"],
+        "verified": entry.failed == 0 and entry.passed > 0,
+        "torch": entry.torch,
+        "device": entry.device,
+        "date": entry.date,
+        "commit": entry.commit,
+        "passed": entry.passed,
+        "skipped": entry.skipped,
+        "failed": entry.failed,
     }

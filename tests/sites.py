@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
 import re
@@ -14,15 +15,14 @@ from types import ModuleType
 import markdown
 from mkdocs.config import load_config
 
-from tests.harness.fences import PYTHON_LANGUAGES
+from tests.harness.fences import is_python_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SITE_FILES = ["conftest.py", "mkdocs.yml", "hooks", "overrides", "pyproject.toml"]
 
-_PYTHON_BLOCK = re.compile(
-    rf'<div class="language-(?:{"|".join(sorted(PYTHON_LANGUAGES))}) highlight"')
-_REASONED_NORUN = re.compile(r"<!--\s*norun\s*:\s*\S")
+_HIGHLIGHTED = re.compile(
+    r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S)
 
 
 def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | None = None) -> Path:
@@ -71,14 +71,16 @@ def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
     return html, renderer
 
 
-def rendered_python_blocks(page: Path, site: Path) -> tuple[int, int]:
-    """(python code blocks a reader sees, reasoned norun markers), per the real Markdown set-up.
+def rendered_python_blocks(page: Path, site: Path) -> list[tuple[str, str]]:
+    """(language, code text) of every block a reader sees highlighted as Python, in page
+    order, per the real Markdown set-up (includes expanded by pymdownx.snippets itself).
 
-    This deliberately does not use the harness's own fence lexer: it counts what
+    This deliberately does not use the harness's own fence lexer: it reads what
     Python-Markdown with the site's extensions renders.
     """
-    html, _ = render(page, site)
-    return len(_PYTHON_BLOCK.findall(html)), len(_REASONED_NORUN.findall(html))
+    html_text, _ = render(page, site)
+    return [(match.group("lang"), html.unescape(re.sub(r"<[^>]+>", "", match.group("code"))))
+            for match in _HIGHLIGHTED.finditer(html_text) if is_python_language(match.group("lang"))]
 
 
 def load_hook(name: str) -> ModuleType:
@@ -86,5 +88,9 @@ def load_hook(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(ROOT / "hooks"))  # as MkDocs does: a hook imports its neighbours
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
     return module

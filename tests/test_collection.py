@@ -1,23 +1,64 @@
-"""Per page: the examples the harness collects are every python block a reader sees,
-minus the blocks marked ``norun`` with a reason. A lexer that drops a block fails here."""
+"""Per page and per block: every block a reader sees as Python is run by the harness or carries
+a reasoned norun marker, and the harness runs exactly the code the reader sees (includes
+expanded).  The reader's side comes from the real Markdown renderer, not from the harness's
+lexer, so a lexer that drops, merges or misreads a block fails here, naming its line."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.harness.plugin import site_sybil
+from tests.harness.examples import blocks
+from tests.harness.fences import scan
+from tests.harness.snippets import code_chunks
 from tests.sites import ROOT, rendered_python_blocks
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
 
+def code_lines(text: str) -> list[str]:
+    return [line.rstrip().expandtabs(4) for line in text.split("\n") if line.strip()]  # as Markdown does
+
+
+def harness_view(page) -> list[tuple[int, str, str, list[str]]]:
+    """(line, language, what the harness does with it, the code it runs) per python fence."""
+    name = page.relative_to(ROOT).as_posix()
+    text = page.read_text(encoding="utf-8")
+    collected = {block.fence.line: block for block in blocks(text, name, ROOT)}
+    view = []
+    for fence in scan(text).fences:
+        if not fence.is_python:
+            continue
+        block = collected.get(fence.line)
+        if block is None:
+            assert fence.marker("norun") and fence.marker("norun").reason, (
+                f"{name}, line {fence.line}: a python block the harness neither runs nor marks")
+            view.append((fence.line, fence.language, "norun", code_lines(fence.body)))
+            continue
+        assert block.problem is None, f"{name}, line {fence.line}: {block.problem}"
+        if block.kind == "code":
+            lines = [line for chunk in code_chunks(fence.body, fence.body_line, name, ROOT)
+                     for line in (chunk.shown if chunk.is_snippet else chunk.code.split("\n"))]
+            view.append((fence.line, fence.language, "runs", code_lines("\n".join(lines))))
+        else:
+            view.append((fence.line, fence.language, "runs", code_lines(fence.body)))
+    return view
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_python_block_is_collected(page):
-    rendered, reasoned_norun = rendered_python_blocks(page, ROOT)
-    collected = len(list(site_sybil(ROOT).parse(page).examples()))
-    assert collected == rendered - reasoned_norun, (
-        f"{page.relative_to(ROOT)}: the reader sees {rendered} python blocks "
-        f"({reasoned_norun} marked norun), but the harness collected {collected}")
+def test_every_python_block_a_reader_sees_is_run_as_shown(page):
+    rendered = rendered_python_blocks(page, ROOT)
+    harness = harness_view(page)
+    name = page.relative_to(ROOT).as_posix()
+    for index, (shown, ours) in enumerate(zip(rendered, harness)):
+        line, language, status, code = ours
+        assert shown[0] == language, f"{name}, line {line}: rendered as {shown[0]}, read as {language}"
+        assert code_lines(shown[1]) == code, (
+            f"{name}, line {line} ({status}): the harness's code differs from what the reader sees")
+    assert len(rendered) == len(harness), (
+        f"{name}: the reader sees {len(rendered)} python blocks, the harness found {len(harness)}; "
+        f"first unmatched: "
+        + (f"harness line {harness[len(rendered)][0]}" if len(harness) > len(rendered)
+           else f"rendered block #{len(harness) + 1}: {rendered[len(harness)][1][:80]!r}"))
 
 
 def test_pages_exist():

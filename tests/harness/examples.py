@@ -1,38 +1,36 @@
-"""Turn a page's python fences into sybil regions, and evaluate them.
+"""Turn a page's fences into sybil regions: one ``Block`` per Python fence a reader sees.
 
 Kinds of block (see docs/contributing.md):
 - doctest: starts with ``>>>``; every shown output, exceptions included, is compared;
 - code: plain Python; if it prints, the ``text title="输出"`` fence after it must show
   exactly what it printed;
-- include: ``--8<-- "snippets/…py:section"`` lines, run as the snippet file's own lines;
-- ``<!-- norun: reason -->`` before a fence: not collected (a bare marker fails);
-- ``<!-- gpu-only: reason -->``: skipped on the CPU, run by docs-test-cuda;
-- ``<!-- warns: WarningClass reason -->`` (or ``ClassA|ClassB``): the block must raise that
-  warning (see warns.py; any other deprecation warning fails a block).
+- include: ``--8<-- "snippets/…py:section"`` lines, run as the snippet file's own lines.
 
-With ``--docs-update`` (``nox -s docs-update``) a shown output that no longer matches is
-not a failure: it is collected in ``outputs.FOUND`` and rewritten when the session ends.
+Markers on the lines right before a fence (several may stack):
+- ``<!-- norun: 理由 -->``: not collected;
+- ``<!-- gpu-only: 理由 -->``: skipped on the CPU, run by docs-test-cuda;
+- ``<!-- warns: WarningClass 理由 -->`` (or ``ClassA|ClassB``): the block must raise that warning;
+- ``<!-- timeout: 秒数 理由 -->``: a time limit other than the default 120 s (at most 600 s);
+- ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar).
+
+Every mistake in the page itself (a malformed or stray marker, an empty block, a Python
+alias the harness does not run, a broken include) becomes a failing example that names the
+page and line: nothing a reader sees as Python passes without running.
 """
 
 from __future__ import annotations
 
-import contextlib
-import doctest
-import io
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from sybil import Document, Region
 
-from . import device, warns
-from .fences import Fence, find_fences
-from .outputs import FOUND, Difference, Raised, error_form, exception_only, shown_form
-from .snippets import CodeChunk, SnippetError, code_chunks
+from . import warns
+from .fences import RUNNABLE_LANGUAGES, Fence, Marker, scan
+from .snippets import CodeChunk, SnippetError, code_chunks, include_target
 
-DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-UPDATE = False  # set by --docs-update: outputs that no longer match are rewritten, not failed
+DEFAULT_TIMEOUT = 120.0  # seconds per block
+MAX_TIMEOUT = 600.0
 
 
 @dataclass
@@ -43,6 +41,7 @@ class Block:
     problem: str | None = None  # a mistake in the page itself, reported as a failure
     chunks: list[CodeChunk] = field(default_factory=list)
     expected_warning: tuple[type[Warning], ...] = ()  # from <!-- warns: Class[|Class] reason -->
+    timeout: float = DEFAULT_TIMEOUT
 
     @property
     def kind(self) -> str:
@@ -56,63 +55,113 @@ class Block:
     def where(self) -> str:
         return f"{self.page}, line {self.fence.line}"
 
+    @property
+    def gpu_only(self) -> bool:
+        return self.fence.marker("gpu-only") is not None
 
-# What ran, for the session summary and the verification record: (page, line) -> used CUDA.
-RAN: dict[tuple[str, int], bool] = {}
+
+def blocks(text: str, page: str, root: Path) -> list[Block]:
+    """Every block the harness collects from a page, problems included, in page order."""
+    found = scan(text)
+    collected: list[Block] = []
+    claimed = {id(fence.output) for fence in found.fences if fence.output}
+    for marker in found.stray_markers:
+        fence = Fence(0, 0, marker.line, "", "", {}, "")
+        collected.append(Block(page, fence, root, problem=marker.problem or (
+            f"<!-- {marker.name} --> at line {marker.line} is not right before a python block; "
+            f"put it on the line before the fence it is about")))
+    for fence in found.fences:
+        if fence.is_output and id(fence) not in claimed:
+            collected.append(Block(page, fence, root, problem=(
+                'a ```text title="输出"``` block must follow a plain python block '
+                "(and show what it prints)")))
+            continue
+        if not fence.is_python:
+            if fence.markers:
+                marker = fence.markers[0]
+                collected.append(Block(page, fence, root, problem=(
+                    f"<!-- {marker.name} --> at line {marker.line} is before a "
+                    f"```{fence.language or 'text'} block, which never runs; markers are for "
+                    f"python blocks")))
+            continue
+        block = _block(page, fence, root)
+        if block is not None:
+            collected.append(block)
+    collected.sort(key=lambda block: block.fence.line)
+    return collected
 
 
-def make_parser(root: Path):
+def make_parser(root: Path, evaluate):
+    """The sybil parser of the site: a Region per block, evaluated by ``evaluate(example)``."""
+
     def parse(document: Document):
-        page = Path(document.path).resolve().relative_to(root).as_posix()
-        fences = find_fences(document.text)
-        claimed = {id(fence.output) for fence in fences if fence.output}
-        for fence in fences:
-            if fence.is_output and id(fence) not in claimed:
-                block = Block(page, fence, root, problem=(
-                    f'a ```text title="输出"``` block must follow a plain python block '
-                    f"(and show what it prints)"))
-                yield Region(fence.start, fence.end, block, evaluate)
+        page = Path(document.path).resolve().relative_to(root.resolve()).as_posix()
+        for block in blocks(document.text, page, root):
+            fence = block.fence
+            if not fence.end:  # a stray marker: point at its own line
+                start = _offset_of_line(document.text, fence.line)
+                yield Region(start, start + 1, block, evaluate)
                 continue
-            if not fence.is_python:
-                continue
-            block = _block(page, fence, root)
-            if block is None:
-                continue  # norun with a reason: deliberately not collected
             end = fence.output.end if fence.output else fence.end
             yield Region(fence.start, end, block, evaluate)
 
     return parse
 
 
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
 def _block(page: str, fence: Fence, root: Path) -> Block | None:
-    marker = fence.marker
-    if marker and marker.name == "norun":
-        if marker.reason:
-            return None
-        return Block(page, fence, root, problem=(
-            f"<!-- norun --> at line {marker.line} needs a reason: <!-- norun: why it cannot run -->"))
-    if marker and marker.name not in {"gpu-only", "warns"}:
-        return Block(page, fence, root, problem=(
-            f"unknown marker <!-- {marker.name} --> at line {marker.line}; "
-            f"use <!-- norun: reason -->, <!-- gpu-only: reason --> "
-            f"or <!-- warns: WarningClass reason -->"))
     block = Block(page, fence, root)
-    if marker and marker.name == "warns":
-        name, _, reason = marker.reason.partition(" ")
+    block.problem = _marker_problem(fence.markers)
+    if block.problem:
+        return block
+    if fence.marker("norun"):
+        return None  # not collected: the reason is on the page for the reader and the reviewer
+    if not fence.is_runnable:
+        block.problem = (f"a ```{fence.language} block is shown as Python but the harness runs "
+                         f"only {', '.join(sorted(RUNNABLE_LANGUAGES))} blocks: use ```python, "
+                         f"or put <!-- norun: 理由 --> before it")
+        return block
+    if not fence.body.strip():
+        block.problem = "an empty python block: show code, or remove the fence"
+        return block
+    warns_marker = fence.marker("warns")
+    if warns_marker:
+        name, _, reason = warns_marker.reason.partition(" ")
         block.expected_warning, unknown = warns.warning_classes(name)
-        if not name or not reason.strip():
-            block.problem = (f"<!-- warns --> at line {marker.line} needs a warning class and a "
-                             f"reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->")
+        if not reason.strip():
+            block.problem = (f"<!-- warns --> at line {warns_marker.line} needs a warning class "
+                             f"and a reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->")
         elif unknown:
-            block.problem = (f"<!-- warns: {name} --> at line {marker.line}: {', '.join(unknown)} "
-                             f"is not a warning class; use a built-in one such as FutureWarning, "
-                             f"DeprecationWarning or UserWarning")
+            block.problem = (f"<!-- warns: {name} --> at line {warns_marker.line}: "
+                             f"{', '.join(unknown)} is not a warning class; use a built-in one "
+                             f"such as FutureWarning, DeprecationWarning or UserWarning")
         if block.problem:
+            return block
+    timeout_marker = fence.marker("timeout")
+    if timeout_marker:
+        seconds, _, reason = timeout_marker.reason.partition(" ")
+        try:
+            block.timeout = float(seconds)
+        except ValueError:
+            block.timeout = 0
+        if not 0 < block.timeout <= MAX_TIMEOUT or not reason.strip():
+            block.problem = (f"<!-- timeout --> at line {timeout_marker.line} needs seconds "
+                             f"(at most {MAX_TIMEOUT:.0f}) and a reason: "
+                             f"<!-- timeout: 300 为什么这个示例要跑这么久 -->")
             return block
     if fence.language == "pycon" and block.kind != "doctest":
         block.problem = "a pycon block must be a >>> session"
     elif block.kind == "doctest" and fence.output:
         block.problem = "a >>> session shows its own output; remove the 输出 block after it"
+    elif block.kind == "doctest" and any(include_target(line.lstrip(">. "))
+                                         for line in fence.body.split("\n")):
+        block.problem = "an include inside a >>> session; include snippets in a plain block"
     elif block.kind == "code":
         try:
             block.chunks = code_chunks(fence.body, fence.body_line, page, root)
@@ -121,164 +170,14 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
     return block
 
 
-def evaluate(example) -> str | None:
-    block: Block = example.parsed
-    if block.problem:
-        return f"{block.where}: {block.problem}"
-    if block.fence.marker and block.fence.marker.name == "gpu-only" and device.MODE != "cuda":
-        pytest.skip(f"GPU-only example ({block.where}); it runs in `nox -s docs-test-cuda`")
-    before = device.cuda_allocations()
-    doctest_lines: dict[str, list[int]] = {}
-    with warns.Recorder(block.root) as caught:
-        if block.kind == "doctest":
-            failures = _run_doctest(block, example.namespace, doctest_lines)
-        else:
-            failures = _run_code(block, example.namespace)
-    RAN[(block.page, block.fence.line)] = device.cuda_allocations() > before
-    if caught or block.expected_warning:
-        failures += _check_warnings(block, caught, doctest_lines)
-    return "\n".join(failures) if failures else None
-
-
-def _check_warnings(block: Block, caught: list, doctest_lines: dict[str, list[int]]) -> list[str]:
-    expected = block.expected_warning
-    seen, deprecations, expected_seen = warns.review(caught, expected, block.root, doctest_lines)
-    if seen:
-        FOUND.warnings[(block.page, block.fence.line)] = seen
-    failures = []
-    for warning in deprecations:
-        FOUND.warning_failures.append((block.page, block.fence.line,
-                                       f"raises {warning.category}: {warning.message}"))
-    names = "|".join(cls.__name__ for cls in expected)
-    if expected and not expected_seen:
-        FOUND.warning_failures.append((block.page, block.fence.line,
-                                       f"no longer raises the {names} its "
-                                       f"<!-- warns --> marker expects"))
-    if deprecations:
-        listing = "\n".join(f"  {warning.describe()}" for warning in deprecations)
-        failures.append(
-            f"{block.where}: the example triggers a deprecation warning:\n{listing}\n"
-            f"Use the current API. To demonstrate the warning on purpose, put "
-            f"<!-- warns: {deprecations[0].category} 理由 --> on the line before the fence.")
-    if expected and not expected_seen:
-        others = "".join(f"\n  {warning.describe()}" for warning in seen)
-        failures.append(
-            f"{block.where}: <!-- warns: {names} --> at line "
-            f"{block.fence.marker.line}, but the block raised no {names}"
-            + (f"; it raised:{others}" if others else " (it raised no warning at all)"))
-    return failures
-
-
-class _Runner(doctest.DocTestRunner):
-    """doctest's runner, keeping each failure apart so an update can drop the ones it fixes."""
-
-    def __init__(self, block: Block):
-        super().__init__(optionflags=DOCTEST_FLAGS)
-        self.block = block
-        self.reports: list[tuple[Difference | None, str]] = []
-
-    def report_failure(self, out, test, example, got):
-        report = io.StringIO()
-        super().report_failure(report.write, test, example, got)
-        difference = _doctest_difference(self.block, example, got)
-        FOUND.differences.append(difference)
-        self.reports.append((difference, report.getvalue()))
-
-    def report_unexpected_exception(self, out, test, example, exc_info):
-        report = io.StringIO()
-        super().report_unexpected_exception(report.write, test, example, exc_info)
-        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
-        FOUND.raised.append(Raised(self.block.page, _example_line(self.block, example), error))
-        self.reports.append((None, report.getvalue()))
-
-
-def _example_line(block: Block, example: doctest.Example) -> int:
-    # example.lineno is 0-based within the body; the body starts on the line after the fence.
-    return block.fence.body_line + example.lineno
-
-
-def _doctest_difference(block: Block, example: doctest.Example, got: str) -> Difference:
-    line = _example_line(block, example)
-    common = dict(page=block.page, line=line + example.source.count("\n"),
-                  count=example.want.count("\n"),
-                  indent=block.fence.indent + " " * example.indent, expected=example.want)
-    if example.exc_msg is not None:
-        raised = exception_only(got)
-        if raised is None:
-            return Difference(kind="error", got=shown_form(got, doctest_form=True), problem=(
-                f"the example at line {line} no longer raises an exception"), **common)
-        return Difference(kind="error", got=error_form(raised), problem=_earlier_raise(block.page),
-                          **common)
-    new = shown_form(got, doctest_form=True)
-    problem = _earlier_raise(block.page)
-    if not problem and not new:
-        problem = f"the example at line {line} prints nothing now"
-    if not problem and any(shown.lstrip().startswith(">>>") for shown in new.splitlines()):
-        problem = f"the output of line {line} contains '>>>' and cannot be shown as doctest output"
-    return Difference(kind="doctest", got=new, problem=problem, **common)
-
-
-def _earlier_raise(page: str) -> str | None:
-    """An output after an unexpected error on the same page may only show its consequence
-    (a NameError, a value never updated): not something to write into the page."""
-    for raised in FOUND.raised:
-        if raised.page == page:
-            return (f"an earlier example on this page raised ({raised.error.splitlines()[0]}, "
-                    f"line {raised.line}); fix that first")
+def _marker_problem(markers: list[Marker]) -> str | None:
+    names = [marker.name for marker in markers]
+    for marker in markers:
+        if marker.problem:
+            return marker.problem
+        if names.count(marker.name) > 1:
+            return f"<!-- {marker.name} --> appears twice before the block (line {marker.line})"
+    if "norun" in names and len(names) > 1:
+        others = ", ".join(f"<!-- {name} -->" for name in names if name != "norun")
+        return f"a norun block never runs, so {others} before it can never be checked"
     return None
-
-
-def _run_doctest(block: Block, namespace: dict, doctest_lines: dict[str, list[int]]) -> list[str]:
-    # lineno is 0-based in doctest: the first body line is fence.line (1-based) + 1.
-    test = doctest.DocTestParser().get_doctest(
-        block.fence.body, namespace, block.page, block.page, block.fence.line)
-    doctest_lines[block.page] = [_example_line(block, example) for example in test.examples]
-    runner = _Runner(block)
-    runner.run(test, clear_globs=False)
-    namespace.update(test.globs)  # DocTest works on a copy; later blocks need these names
-    kept = [report for difference, report in runner.reports
-            if not (UPDATE and difference is not None and difference.problem is None)]
-    return ["".join(kept)] if kept else []
-
-
-def _run_code(block: Block, namespace: dict) -> list[str]:
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
-            for chunk in block.chunks:
-                # Padding with newlines keeps tracebacks at the real line of the page or snippet.
-                filename = str(block.root / chunk.filename)
-                code = compile("\n" * (chunk.first_line - 1) + chunk.code, filename, "exec")
-                exec(code, namespace)
-    except Exception as error:
-        FOUND.raised.append(Raised(block.page, block.fence.line, "".join(
-            traceback.format_exception_only(type(error), error)).strip()))
-        # Drop our own frame: the reader's code (page or snippet line) is what failed.
-        lines = traceback.format_exception(type(error), error, error.__traceback__.tb_next)
-        shown = "".join(lines).replace(f"{block.root}/", "")
-        return [f"{block.where}: the block raised an error the page does not expect "
-                f"(show expected errors as a >>> session):\n{shown}"]
-    got = printed.getvalue()
-    output = block.fence.output
-    if output is None:
-        if got.strip():
-            FOUND.differences.append(Difference(
-                block.page, block.fence.line, 0, block.fence.indent, "output", "",
-                shown_form(got, doctest_form=False), problem="the page shows no 输出 block for it"))
-            return [f"{block.where}: this block prints, but the page shows no output.\n"
-                    f'Add a ```text title="输出"``` block after it with:\n{got}']
-        return []
-    checker = doctest.OutputChecker()
-    if checker.check_output(output.body, got, DOCTEST_FLAGS):
-        return []
-    new = shown_form(got, doctest_form=False)
-    difference = Difference(
-        block.page, output.body_line, output.body.count("\n"), output.indent, "output",
-        output.body, new,
-        problem=_earlier_raise(block.page) or (None if new else "the block prints nothing now"))
-    FOUND.differences.append(difference)
-    if UPDATE and difference.problem is None:
-        return []
-    shown = doctest.Example("", output.body)
-    return [f'{block.page}, line {output.line}: the 输出 block does not match what the code '
-            f"printed.\n" + checker.output_difference(shown, got, DOCTEST_FLAGS)]

@@ -1,35 +1,78 @@
-"""Find the code fences of a Markdown page the way pymdownx.superfences sees them.
+"""The one fence scanner: every code fence of a Markdown page, the way the site renders it.
 
-The stock sybil Markdown lexer only matches an info string that is exactly
-``python``; ours also takes ``py``/``pycon``, options (``title=``, ``hl_lines=``)
-and fences indented inside admonitions, ``??? details`` and content tabs.
+Used by the harness, the hooks' tests and every test that needs a page's blocks, so that
+what "a python block" means is decided in one place:
+
+- a fence is found at any nesting: indented inside admonitions, ``??? details`` and content
+  tabs, and inside ``>`` blockquotes (Python-Markdown renders all of them as code);
+- its language is the one Pygments highlights it with: any alias of a Python lexer
+  (``python``, ``py``, ``py3``, ``pycon``, ``ipython``, ``sage``, …) is Python to a reader;
+- markers are the HTML comments on the lines right before a fence; they are recognised
+  however a Chinese keyboard types them (full-width colon, spaces), and a marker that is
+  not right before a fence is reported, never ignored.
+
+Lines are split on ``\\n`` only, like sybil and the page's own line numbers: a U+2028 in
+prose is not a line break here.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-PYTHON_LANGUAGES = {"python", "py", "pycon", "python3"}
+# Blocks the harness runs; other Python aliases must be rewritten or carry a norun marker.
+RUNNABLE_LANGUAGES = {"python", "py", "python3", "py3", "pycon"}
 OUTPUT_TITLE = "输出"
+# Used when Pygments cannot be imported (it ships with pytest, so this is a fallback only).
+_KNOWN_PYTHON_ALIASES = RUNNABLE_LANGUAGES | {
+    "sage", "bazel", "starlark", "pyi", "python2", "py2", "python-console", "numpy",
+    "ipython", "ipython3", "ipythonconsole", "ipython3console"}
+_PYTHON_LEXERS = {"PythonLexer", "Python2Lexer", "PythonConsoleLexer", "NumPyLexer",
+                  "IPythonLexer", "IPython3Lexer", "IPythonConsoleLexer"}
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
+# A line's container prefix: indentation and blockquote markers ("> ", "    > ").
+_CONTAINER = re.compile(r"^[ \t]*(?:>[ \t]?[ \t]*)*")
+_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
 _LANG = re.compile(r"^\{?\s*\.?(?P<lang>[\w+-]+)")
 _OPTION = re.compile(r"""(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+))""")
-# A marker is an HTML comment on the last non-blank line before a fence.
-_MARKER = re.compile(r"^\s*<!--\s*(?P<name>[\w-]+)\s*(?::(?P<reason>.*?))?\s*-->\s*$")
+_COMMENT = re.compile(r"^<!--(?P<body>.*?)-->$")
 
-MARKERS = {"norun", "gpu-only", "warns"}
-# Names a contributor might reach for; they would silently do nothing, so we refuse them.
-MISTAKEN_MARKERS = {"skip", "no-run", "not-run", "notrun", "nortest", "gpu", "cuda", "cuda-only", "gpu_only",
-                    "warn", "warning", "warnings", "deprecated"}
+# name -> what its text after the colon must hold
+MARKERS = {
+    "norun": "a reason",
+    "gpu-only": "a reason",
+    "warns": "a warning class and a reason",
+    "timeout": "seconds and a reason",
+    "stderr": "a reason",
+}
+# Names a contributor might reach for; they would silently do nothing, so they are refused.
+MISTAKEN_MARKERS = {"skip", "no-run", "not-run", "notrun", "nortest", "norun-next", "gpu", "cuda",
+                    "cuda-only", "gpuonly", "warn", "warning", "warnings", "deprecated",
+                    "time-limit", "timelimit", "slow", "xfail", "skip-next"}
+
+
+def is_python_language(language: str) -> bool:
+    """Whether the site highlights a fence of this language as Python."""
+    if not language:
+        return False
+    try:
+        from pygments.lexers import find_lexer_class_by_name
+        from pygments.util import ClassNotFound
+    except ImportError:
+        return language in _KNOWN_PYTHON_ALIASES
+    try:
+        return find_lexer_class_by_name(language).__name__ in _PYTHON_LEXERS
+    except ClassNotFound:
+        return False
 
 
 @dataclass
 class Marker:
-    name: str
-    reason: str
+    name: str  # normalised: "norun", "gpu-only", …
+    reason: str  # the text after the colon, normalised to half-width forms
     line: int
+    problem: str | None = None  # a malformed marker, reported as a failure
 
 
 @dataclass
@@ -37,16 +80,20 @@ class Fence:
     start: int  # character offset of the opening fence line
     end: int  # character offset just past the closing fence line
     line: int  # 1-based line number of the opening fence
-    indent: str
+    indent: str  # the container prefix of the opening line ("", "    ", "> "): rewrites reuse it
     language: str
     options: dict[str, str]
-    body: str  # dedented text between the fences
-    marker: Marker | None = None
+    body: str  # the text between the fences, container prefix removed
+    markers: list[Marker] = field(default_factory=list)
     output: Fence | None = field(default=None, repr=False)  # the 输出 fence that follows
 
     @property
     def is_python(self) -> bool:
-        return self.language in PYTHON_LANGUAGES
+        return is_python_language(self.language)
+
+    @property
+    def is_runnable(self) -> bool:
+        return self.language in RUNNABLE_LANGUAGES
 
     @property
     def is_output(self) -> bool:
@@ -57,8 +104,39 @@ class Fence:
         """Line number of the first body line."""
         return self.line + 1
 
+    def marker(self, name: str) -> Marker | None:
+        return next((marker for marker in self.markers if marker.name == name), None)
 
-def _dedent(line: str, indent: str) -> str:
+
+@dataclass
+class Scan:
+    fences: list[Fence]
+    stray_markers: list[Marker]  # markers with no fence right after them
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their ``\\n`` (and ``\\r\\n``) kept; only ``\\n`` ends a line."""
+    lines = text.split("\n")
+    kept = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        kept.append(lines[-1])
+    return kept
+
+
+def _strip_container(line: str, prefix: str) -> str:
+    """A body line without the opening line's container prefix ("> " markers, indentation)."""
+    line = line.rstrip("\r\n")
+    depth = prefix.count(">")
+    if depth:
+        rest = line.lstrip(" \t")
+        for _ in range(depth):
+            if rest.startswith(">"):
+                rest = rest[1:]
+                rest = rest[1:] if rest[:1] in (" ", "\t") else rest
+        indent = prefix[prefix.rfind(">") + 1:].removeprefix(" ")
+        line = rest
+    else:
+        indent = prefix
     return line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
 
 
@@ -73,55 +151,87 @@ def _parse_info(info: str) -> tuple[str, dict[str, str]]:
     return language, options
 
 
-def find_fences(text: str) -> list[Fence]:
-    """Every fenced block of the page, in order (nested fences inside a fence are body)."""
-    lines = text.splitlines(keepends=True)
+def parse_marker(line: str, number: int) -> Marker | None:
+    """The marker on a (container-stripped) line, or None for anything else, ordinary HTML
+    comments included.  Full-width forms (``：``, ``　``) count as their ASCII twins."""
+    comment = _COMMENT.match(line.strip())
+    if not comment:
+        return None
+    body = unicodedata.normalize("NFKC", comment.group("body")).strip()
+    head, colon, reason = body.partition(":")
+    name = re.sub(r"[\s_]+", "-", head.strip().lower())
+    first_word = re.sub(r"[_]+", "-", head.split()[0].lower()) if head.split() else ""
+    if name in MARKERS:
+        marker = Marker(name, reason.strip(), number)
+        if not colon or not marker.reason:
+            marker.problem = (f"<!-- {name} --> at line {number} needs {MARKERS[name]}: "
+                              f"<!-- {name}: … -->")
+        return marker
+    if name in MISTAKEN_MARKERS:
+        return Marker(name, reason.strip(), number, problem=(
+            f"unknown marker <!-- {name} --> at line {number}; use " + ", ".join(
+                f"<!-- {known}: … -->" for known in MARKERS)))
+    if not colon and first_word in MARKERS.keys() | MISTAKEN_MARKERS:
+        return Marker(first_word, "", number, problem=(
+            f"marker <!-- {body} --> at line {number} needs a colon after its name: "
+            f"<!-- {first_word}: … -->"))
+    return None
+
+
+def scan(text: str) -> Scan:
+    """Every fenced block of the page, in order (fences inside a fence are its body), and the
+    markers that stand apart from any fence."""
+    lines = split_lines(text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
 
     fences: list[Fence] = []
+    pending: list[Marker] = []  # markers waiting for the fence they announce
+    stray: list[Marker] = []
     index = 0
     while index < len(lines):
-        opening = _OPEN.match(lines[index].rstrip("\n"))
-        if not opening or "`" in opening.group("info") and opening.group("fence")[0] == "`":
-            index += 1
+        raw = lines[index].rstrip("\r\n")
+        prefix = _CONTAINER.match(raw).group(0)
+        content = raw[len(prefix):]
+        opening = _OPEN.match(content)
+        if opening and not ("`" in opening.group("info") and opening.group("fence")[0] == "`"):
+            fence_chars = opening.group("fence")
+            language, options = _parse_info(opening.group("info"))
+            close = index + 1
+            while close < len(lines):
+                stripped = _strip_container(lines[close], prefix).strip()
+                if (stripped and set(stripped) == {fence_chars[0]}
+                        and len(stripped) >= len(fence_chars)):
+                    break
+                close += 1
+            body = "".join(_strip_container(line, prefix) + "\n" for line in lines[index + 1:close])
+            end = offsets[min(close + 1, len(lines))]
+            fences.append(Fence(offsets[index], end, index + 1, prefix, language, options, body,
+                                markers=pending))
+            pending = []
+            index = close + 1
             continue
-        indent, fence_chars = opening.group("indent"), opening.group("fence")
-        language, options = _parse_info(opening.group("info"))
-        close = index + 1
-        while close < len(lines):
-            stripped = lines[close].strip()
-            if stripped and set(stripped) == {fence_chars[0]} and len(stripped) >= len(fence_chars):
-                break
-            close += 1
-        body = "".join(_dedent(line, indent) for line in lines[index + 1:close])
-        end = offsets[min(close + 1, len(lines))]
-        fences.append(Fence(offsets[index], end, index + 1, indent, language, options, body,
-                            marker=_marker_before(lines, index)))
-        index = close + 1
-
+        marker = parse_marker(content, index + 1)
+        if marker:
+            pending.append(marker)
+        elif raw.strip(" \t>"):
+            stray.extend(pending)  # prose came between the marker and any fence
+            pending = []
+        index += 1
+    stray.extend(pending)
     _attach_outputs(text, fences)
-    return fences
+    return Scan(fences, stray)
 
 
-def _marker_before(lines: list[str], index: int) -> Marker | None:
-    previous = index - 1
-    while previous >= 0 and not lines[previous].strip():
-        previous -= 1
-    if previous < 0:
-        return None
-    match = _MARKER.match(lines[previous])
-    if not match:
-        return None
-    name = match.group("name").lower()
-    if name not in MARKERS and name not in MISTAKEN_MARKERS:
-        return None  # an ordinary HTML comment
-    return Marker(name, (match.group("reason") or "").strip(), previous + 1)
+def find_fences(text: str) -> list[Fence]:
+    """Every fenced block of the page, in order."""
+    return scan(text).fences
 
 
 def _attach_outputs(text: str, fences: list[Fence]) -> None:
     """An output fence belongs to the python fence right before it (blank lines between)."""
     for before, after in zip(fences, fences[1:]):
-        if after.is_output and before.is_python and not text[before.end:after.start].strip():
+        if (after.is_output and before.is_python and not after.markers
+                and not text[before.end:after.start].strip(" \t\r\n>")):
             before.output = after

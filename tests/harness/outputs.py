@@ -16,6 +16,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .fences import split_lines
+
 TRACEBACK = "Traceback (most recent call last):"
 _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+")  # object reprs: never the same twice
 
@@ -62,9 +64,6 @@ class Findings:
     warning_failures: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, what
 
 
-FOUND = Findings()
-
-
 def shown_form(got: str, doctest_form: bool) -> str:
     """Printed text as a page shows it: trailing space and blank lines dropped, object
     addresses elided, blank lines inside a ``>>>`` output written ``<BLANKLINE>``."""
@@ -95,7 +94,8 @@ def error_form(exception_text: str) -> str:
 
 def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference], list[Difference]]:
     """Rewrite the fixable differences in their pages: (rewritten, skipped because the page
-    changed while the tests ran).  Every other line of every page stays as it was."""
+    changed while the tests ran).  Every other byte of every page stays as it was: line
+    endings (``\r\n`` or ``\n``), a missing final newline, characters such as U+2028."""
     rewritten: list[Difference] = []
     stale: list[Difference] = []
     by_page: dict[str, list[Difference]] = {}
@@ -104,19 +104,34 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
             by_page.setdefault(difference.page, []).append(difference)
     for page, changes in by_page.items():
         path = root / page
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines(keepends=True)
+        with open(path, encoding="utf-8", newline="") as handle:  # no newline translation
+            text = handle.read()
+        lines = split_lines(text)
         for change in sorted(changes, key=lambda d: d.line, reverse=True):
             start = change.line - 1
             now = [line.strip() for line in lines[start:start + change.count]]
             if now != [line.strip() for line in change.expected.splitlines()]:
                 stale.append(change)
                 continue
+            ending = _line_ending(lines, start)
+            blank_prefix = change.indent.rstrip()  # keeps a blockquote's ">" on blank lines
             lines[start:start + change.count] = [
-                f"{change.indent}{line}\n" if line else "\n" for line in change.got.splitlines()]
+                f"{change.indent}{line}{ending}" if line else f"{blank_prefix}{ending}"
+                for line in change.got.split("\n")[:-1]]
             rewritten.append(change)
         new_text = "".join(lines)
         if new_text != text:
-            path.write_text(new_text, encoding="utf-8")
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(new_text)
     rewritten.sort(key=lambda d: (d.page, d.line))
     return rewritten, stale
+
+
+def _line_ending(lines: list[str], index: int) -> str:
+    """The line ending used around ``index`` (the replaced line's own, else its neighbour's)."""
+    for line in lines[index:index + 1] + lines[max(index - 1, 0):index]:
+        if line.endswith("\r\n"):
+            return "\r\n"
+        if line.endswith("\n"):
+            return "\n"
+    return "\n"

@@ -1,22 +1,23 @@
 """The one sybil configuration of the site, and the pytest hooks around it.
 
 The root conftest.py star-imports this module, so every ``pytest_*`` name here is a hook.
+All a run's state lives in one ``Run`` object in ``config.stash`` (run_state.py).
 """
 
 from __future__ import annotations
 
 import os
-import random
-import shutil
-import tempfile
-from collections import Counter, defaultdict
+import resource
+from collections import Counter
+import signal
 from pathlib import Path
 
 import pytest
 from sybil import Sybil
 
-from . import device, examples, outputs, record  # device first: it hides the GPU early
-from .examples import RAN, make_parser
+from . import device, outputs, page_process, record  # device first: it hides the GPU early
+from .examples import make_parser
+from .run_state import RUN, LeftRunning, Run
 
 PAGE_PATTERNS = ["docs/*.md", "docs/*/*.md"]
 # Seeded so that a forgotten seed fails the same way every run; DOCS_SEED changes it, and
@@ -24,39 +25,19 @@ PAGE_PATTERNS = ["docs/*.md", "docs/*/*.md"]
 # on the harness's seed would not show a reader's fresh Python what the page shows.
 SEED = int(os.environ.get("DOCS_SEED", "0"))
 
-_sybils: dict[Path, Sybil] = {}
-_previous_cwd: dict[int, str] = {}
 
+def site_sybil(root: Path, run: Run | None = None) -> Sybil:
+    """The site's sybil: with a run it evaluates blocks, without one it only parses (tests)."""
 
-def site_sybil(root: Path) -> Sybil:
-    if root not in _sybils:
-        _sybils[root] = Sybil(
-            parsers=[make_parser(root)],
-            patterns=PAGE_PATTERNS,
-            path=str(root),
-            setup=_start_page,
-            teardown=_finish_page,
-        )
-    return _sybils[root]
+    def not_running(example):
+        raise RuntimeError("site_sybil(root) without a Run only parses pages")
 
-
-def _start_page(namespace: dict) -> None:
-    """Each page runs as one fresh script, in a scratch directory, with seeded randomness."""
-    import numpy
-    import torch
-
-    namespace["__name__"] = "__main__"
-    _previous_cwd[id(namespace)] = os.getcwd()
-    os.chdir(tempfile.mkdtemp(prefix="docs-page-"))
-    random.seed(SEED)
-    numpy.random.seed(SEED)
-    torch.manual_seed(SEED)
-
-
-def _finish_page(namespace: dict) -> None:
-    scratch = os.getcwd()
-    os.chdir(_previous_cwd.pop(id(namespace)))
-    shutil.rmtree(scratch, ignore_errors=True)
+    return Sybil(
+        parsers=[make_parser(root, run.evaluate if run else not_running)],
+        patterns=PAGE_PATTERNS,
+        path=str(root),
+        teardown=run.finish_page if run else None,
+    )
 
 
 def pytest_addoption(parser) -> None:
@@ -70,12 +51,30 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_configure(config) -> None:
-    examples.UPDATE = bool(config.getoption("docs_update", False))
+    drift = config.getoption("docs_drift", None)
+    run = Run(root=config.rootpath, mode=device.MODE, seed=SEED,
+              update=bool(config.getoption("docs_update", False)),
+              drift=Path(drift) if drift else None)
+    config.stash[RUN] = run
+    config.stash[_SYBIL] = site_sybil(config.rootpath, run)
+    config.stash[_RSS_AT_START] = _rss_mb()
+    # SIGTERM (a CI time-out, `kill`) ends the run like Ctrl+C: page processes are stopped and
+    # scratch folders removed, instead of the process vanishing mid-write.
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+
+_SYBIL = pytest.StashKey[Sybil]()
+_RSS_AT_START = pytest.StashKey[float]()
+_RSS_AT_END = pytest.StashKey[float]()
 
 
 def pytest_collect_file(file_path: Path, parent):
-    root = parent.config.rootpath
-    sybil = site_sybil(root)
+    sybil = parent.config.stash[_SYBIL]
     if sybil.should_parse(file_path):
         return sybil.pytest()(file_path, parent)
     return None
@@ -88,72 +87,116 @@ def pytest_sessionstart(session) -> None:
             pytest.exit(reason, returncode=3)
 
 
-_outcomes: dict[str, Counter] = defaultdict(Counter)
+def pytest_collection_finish(session) -> None:
+    run = session.config.stash[RUN]
+    for item in session.items:
+        if "::line:" in item.nodeid and hasattr(item, "example"):
+            run.collected[item.nodeid] = item.nodeid.partition("::line:")[0]
+    if run.collected and not session.config.option.collectonly:
+        page_process.context()  # the fork server imports torch while pytest goes on
 
 
-def pytest_runtest_logreport(report) -> None:
-    page, sep, _ = report.nodeid.partition("::line:")
-    if not sep:
-        return
-    if report.when == "call" or report.outcome != "passed":
-        _outcomes[page][report.outcome] += 1
-
-
-def _cuda_count() -> int:
-    return sum(RAN.values())
-
-
-_updated: dict[str, list] = {}
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(LeftRunning):
+        report.longrepr = str(call.excinfo.value)
+    item.config.stash[RUN].record_report(report)
+    return report
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if not _outcomes:
+    run = session.config.stash.get(RUN, None)
+    if run is None:
         return
-    if device.MODE == "cuda" and _cuda_count() == 0:
+    run.stop_all()
+    session.config.stash[_RSS_AT_END] = _rss_mb()  # before the record's describe() imports torch
+    if not run.collected:
+        return
+    missing = run.unreported()
+    if missing and session.exitstatus == 0:
+        session.exitstatus = 1  # an example that never reported cannot count as passed
+    if run.mode == "cuda" and run.outcomes and run.cuda_count() == 0:
         session.exitstatus = 1  # examples ran, yet none touched the GPU: not a CUDA run
-    root = session.config.rootpath
-    drift = session.config.getoption("docs_drift", None)
-    if examples.UPDATE:
+    complete = run.complete_pages()
+    if run.update:
         # An update run proves nothing about the pages as they were: no verification record.
-        _updated["rewritten"], _updated["stale"] = outputs.rewrite(root, outputs.FOUND.differences)
-        if _updated["stale"]:
+        run.rewritten, run.stale = outputs.rewrite(run.root, run.findings.differences)
+        if run.stale:
             session.exitstatus = 1
-    elif drift:
-        record.write_drift(Path(drift), root, device.describe(), _outcomes, outputs.FOUND)
-    else:
-        record.write(root, device.describe(), _outcomes, RAN)
+    elif run.drift:
+        if complete:
+            record.write_drift(run.drift, run.root, device.describe(), complete, run.findings)
+    elif complete:
+        record.write(run.root, device.describe(), complete, run.used_cuda)
+
+
+def pytest_unconfigure(config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.stop_all()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if not _outcomes:
+    config = terminalreporter.config
+    run = config.stash.get(RUN, None)
+    if run is None or not run.collected:
         return
-    totals = sum(_outcomes.values(), Counter())
-    info = device.describe()
-    line = (f"docs-test ({info['mode']}): {totals['passed']} examples passed, "
-            f"{totals['failed']} failed, {totals['skipped']} skipped, on {info['device']} "
-            f"with torch {info['torch']}")
-    terminalreporter.write_sep("=", "documentation examples")
-    terminalreporter.write_line(line)
-    if device.MODE == "cuda":
-        terminalreporter.write_line(
-            f"docs-test-cuda: {len(RAN)} examples ran on the GPU run; "
-            f"{_cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})")
-        if _cuda_count() == 0:
-            terminalreporter.write_line("FAILED: no example created a CUDA tensor.", red=True)
-    drift = terminalreporter.config.getoption("docs_drift", None)
-    if drift:
-        found = outputs.FOUND
-        terminalreporter.write_line(
-            f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
-            f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
-            f"record: {drift}")
-    if examples.UPDATE:
-        _update_summary(terminalreporter)
-
-
-def _update_summary(terminalreporter) -> None:
     write = terminalreporter.write_line
-    rewritten, stale = _updated.get("rewritten", []), _updated.get("stale", [])
+    totals = sum(run.outcomes.values(), Counter())
+    info = device.describe()
+    terminalreporter.write_sep("=", "documentation examples")
+    write(f"docs-test ({info['mode']}): {totals['passed']} examples passed, "
+          f"{totals['failed']} failed, {totals['skipped']} skipped, on {info['device']} "
+          f"with torch {info['torch']}")
+    missing = run.unreported()
+    if missing:
+        pages = sorted({run.collected[nodeid] for nodeid in missing})
+        write(f"FAILED: {len(missing)} collected examples never reported (the run was "
+              f"interrupted or stopped early), on {', '.join(pages)}; no record was written "
+              f"for those pages.", red=True)
+    _memory_summary(terminalreporter, run, config.stash[_RSS_AT_START],
+                    config.stash.get(_RSS_AT_END, 0.0))
+    if run.mode == "cuda":
+        write(f"docs-test-cuda: {len(run.used_cuda)} examples ran on the GPU run; "
+              f"{run.cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})")
+        if run.cuda_count() == 0:
+            write("FAILED: no example created a CUDA tensor.", red=True)
+    if run.drift:
+        found = run.findings
+        write(f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
+              f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
+              f"record: {run.drift}")
+    if run.update:
+        _update_summary(terminalreporter, run)
+
+
+def _memory_summary(terminalreporter, run: Run, rss_at_start: float, rss_at_end: float) -> None:
+    if not run.memory:
+        return
+    biggest = max(run.memory, key=lambda memory: memory.peak_rss_mb)
+    line = (f"memory: each page ran in its own process and returned all of it when it ended "
+            f"(largest: {biggest.page}, peak {biggest.peak_rss_mb:.0f} MB); the pytest "
+            f"process used {rss_at_start:.0f} MB at the start and {rss_at_end:.0f} MB at the end")
+    held = [m for m in run.memory if m.cuda_allocated_after_release]
+    if run.mode == "cuda":
+        line += (f"; CUDA memory still allocated after a page freed its objects: "
+                 + (", ".join(f"{m.page} {m.cuda_allocated_after_release / 2**20:.1f} MB"
+                              for m in held) if held else "none"))
+    terminalreporter.write_line(line)
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _update_summary(terminalreporter, run: Run) -> None:
+    write = terminalreporter.write_line
+    rewritten, stale = run.rewritten, run.stale
     outputs_changed = [d for d in rewritten if d.kind != "error"]
     errors_changed = [d for d in rewritten if d.kind == "error"]
     pages = sorted({d.page for d in rewritten})
@@ -171,10 +214,11 @@ def _update_summary(terminalreporter) -> None:
             old = difference.expected.strip().splitlines()[-1]
             new = difference.got.strip().splitlines()[-1]
             write(f"  {difference.page}, line {difference.line}: {old}  ->  {new}")
+    found = run.findings
     by_hand = sorted(
-        [(d.page, d.line, d.problem) for d in outputs.FOUND.differences if d.problem]
-        + [(r.page, r.line, f"now raises {r.error.splitlines()[0]}") for r in outputs.FOUND.raised]
-        + outputs.FOUND.warning_failures
+        [(d.page, d.line, d.problem) for d in found.differences if d.problem]
+        + [(r.page, r.line, f"now raises {r.error.splitlines()[0]}") for r in found.raised]
+        + found.warning_failures
         + [(d.page, d.line, "the page changed while the examples ran; run docs-update again")
            for d in stale])
     if by_hand:

@@ -2,20 +2,37 @@
 
 ``verification/cpu.json`` is rewritten by every CPU run (not committed);
 ``verification/cuda.json`` is written by a real GPU run and committed after it.
-Pages are merged, so running one page updates that page's entry only.
+Pages are merged, so running one page updates that page's entry only; a page is recorded
+only when every one of its collected examples reported.
 
 A drift record (``nox -s docs-drift``: verification/drift/<environment>.json) says, for one
 torch environment, what every page does there: shown outputs that differ (expected and got),
 examples that raise, warnings seen.
+
+The format of both is defined once, in hooks/records.py, which the site's hooks read with.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
+import importlib.util
+import platform
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
+
+
+def _load_records():
+    path = Path(__file__).resolve().parents[2] / "hooks" / "records.py"
+    spec = importlib.util.spec_from_file_location("docs_site_records", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+records = _load_records()
 
 
 def _commit(root: Path) -> str:
@@ -29,44 +46,32 @@ def _commit(root: Path) -> str:
     return head + ("+changes" if dirty else "")
 
 
-def _stamp(root: Path, info: dict) -> dict:
-    stamp = {
-        "torch": info["torch"],
-        "device": info["device"],
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(root),
-    }
-    if "cuda" in info:
-        stamp["cuda"] = info["cuda"]
-    return stamp
+def _stamp(root: Path, info: dict):
+    return records.Stamp(
+        torch=info["torch"], device=info["device"],
+        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        commit=_commit(root), cuda=info.get("cuda"))
 
 
 def path_for(root: Path, mode: str) -> Path:
     return root / "verification" / f"{mode}.json"
 
 
-def read(root: Path, mode: str) -> dict:
-    path = path_for(root, mode)
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write(root: Path, info: dict, outcomes: dict[str, Counter], ran: dict) -> Path:
+def write(root: Path, info: dict, outcomes: dict[str, Counter], used_cuda: dict) -> Path:
     path = path_for(root, info["mode"])
-    data = read(root, info["mode"])
+    try:
+        record = records.read_verification(path)
+    except records.RecordError:
+        record = records.VerificationRecord()  # an old format: this run starts it afresh
     stamp = _stamp(root, info)
-    pages = data.setdefault("pages", {})
     for page, counts in sorted(outcomes.items()):
-        entry = dict(stamp, passed=counts["passed"], failed=counts["failed"],
-                     skipped=counts["skipped"])
-        if info["mode"] == "cuda":
-            entry["cuda_examples"] = sum(used for (p, _), used in ran.items() if p == page)
-        pages[page] = entry
-    data["last_run"] = stamp
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                    encoding="utf-8")
+        record.pages[page] = records.PageResult(
+            **vars(stamp), passed=counts["passed"], failed=counts["failed"],
+            skipped=counts["skipped"],
+            cuda_examples=(sum(used for (p, _), used in used_cuda.items() if p == page)
+                           if info["mode"] == "cuda" else None))
+    record.last_run = stamp
+    records.write(path, record)
     return path
 
 
@@ -81,24 +86,26 @@ def _torchvision() -> str:
 def write_drift(path: Path, root: Path, info: dict, outcomes: dict[str, Counter], found) -> Path:
     """The drift record of one environment; pages not run this time are kept from the last
     run in the same torch version, dropped otherwise."""
-    import platform
-
-    previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    environment = dict(_stamp(root, info), mode=info["mode"], torchvision=_torchvision(),
-                       python=platform.python_version(), name=path.stem)
-    pages = previous.get("pages", {}) if previous.get("torch") == info["torch"] else {}
+    previous = None
+    if path.is_file():
+        try:
+            previous = records.read_drift(path)
+        except records.RecordError:
+            previous = None
+    pages = previous.pages if previous and previous.torch == info["torch"] else {}
     for page, counts in sorted(outcomes.items()):
-        pages[page] = {
-            "passed": counts["passed"], "failed": counts["failed"], "skipped": counts["skipped"],
-            "outputs_differ": [d.as_dict() for d in found.differences if d.page == page],
-            "raises": [{"line": r.line, "error": r.error} for r in found.raised if r.page == page],
-            "warnings": [dict(w.as_dict(), line=line) for (p, line), seen
-                         in sorted(found.warnings.items()) if p == page for w in seen],
-        }
-    for entry in pages.values():
-        for difference in entry["outputs_differ"]:
+        differences = [d.as_dict() for d in found.differences if d.page == page]
+        for difference in differences:
             difference.pop("page", None)
-    data = dict(environment, pages=dict(sorted(pages.items())))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        pages[page] = records.DriftPage(
+            passed=counts["passed"], failed=counts["failed"], skipped=counts["skipped"],
+            outputs_differ=differences,
+            raises=[{"line": r.line, "error": r.error} for r in found.raised if r.page == page],
+            warnings=[dict(w.as_dict(), line=line) for (p, line), seen
+                      in sorted(found.warnings.items()) if p == page for w in seen])
+    record = records.DriftRecord(
+        **vars(_stamp(root, info)), name=path.stem, mode=info["mode"],
+        torchvision=_torchvision(), python=platform.python_version(),
+        pages=dict(sorted(pages.items())))
+    records.write(path, record)
     return path

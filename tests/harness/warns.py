@@ -136,13 +136,13 @@ class Recorder:
 
 
 def review(caught: list[Caught], expected: tuple[type[Warning], ...], root: Path,
-           doctest_lines: dict[str, list[int]]) -> tuple[list[Seen], list[Seen], bool]:
-    """(every warning seen, deduplicated; the deprecations that fail; whether ``expected`` was seen).
-
-    Warnings that are neither deprecations nor expected go on to pytest's own summary.
-    """
+           doctest_lines: dict[str, list[int]]
+           ) -> tuple[list[Seen], list[Seen], bool, list[tuple[str, str, str, int]]]:
+    """(every warning seen, deduplicated; the deprecations that fail; whether ``expected`` was
+    seen; the other warnings, as (class name, message, file, line), for pytest's summary)."""
     seen: dict[Seen, None] = {}
     failing: dict[Seen, None] = {}
+    passed_on: list[tuple[str, str, str, int]] = []
     expected_seen = False
     for warning in caught:
         text = str(warning.message)
@@ -156,6 +156,13 @@ def review(caught: list[Caught], expected: tuple[type[Warning], ...], root: Path
         elif entry.deprecation:
             failing[entry] = None
         else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                   warning.lineno)
-    return list(seen), list(failing), expected_seen
+            passed_on.append((warning.category.__name__, text, warning.filename, warning.lineno))
+    return list(seen), list(failing), expected_seen, passed_on
+
+
+def pass_on(passed_on: list[tuple[str, str, str, int]]) -> None:
+    """Hand a page's ordinary warnings to pytest's warning summary (in the pytest process)."""
+    for name, text, filename, lineno in passed_on:
+        category = warning_class(name) or UserWarning
+        warnings.warn_explicit(text if category is not UserWarning or name == "UserWarning"
+                               else f"{name}: {text}", category, filename, lineno)

@@ -1,0 +1,123 @@
+"""The verification records' format, defined once: the test harness writes it
+(tests/harness/record.py), the site's hooks read it (verification.py, report.py).
+
+Standard library only: it is imported by the harness on a GPU machine that has no MkDocs.
+
+- ``verification/cpu.json`` / ``cuda.json`` (``VerificationRecord``): per page, what the last
+  run proved, with the run's stamp;
+- ``verification/drift/<environment>.json`` (``DriftRecord``): per page, what one torch
+  environment does differently.
+
+Every record carries ``format``; a reader refuses a record of another format with a message
+that says how to remake it, instead of building a page from fields that are not there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+FORMAT = 2
+
+
+class RecordError(Exception):
+    """A record this code cannot read."""
+
+
+@dataclass
+class Stamp:
+    torch: str
+    device: str
+    date: str  # "YYYY-MM-DD HH:MM UTC"
+    commit: str  # short hash, "+changes" when docs/ or snippets/ had uncommitted changes
+    cuda: str | None = None
+
+
+@dataclass
+class PageResult(Stamp):
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cuda_examples: int | None = None  # GPU runs: examples that created CUDA tensors
+
+
+@dataclass
+class VerificationRecord:
+    last_run: Stamp | None = None
+    pages: dict[str, PageResult] = field(default_factory=dict)
+    format: int = FORMAT
+
+
+@dataclass
+class DriftPage:
+    passed: int
+    failed: int
+    skipped: int
+    outputs_differ: list[dict]  # line, kind, expected, got, problem
+    raises: list[dict]  # line, error
+    warnings: list[dict]  # line, category, message, where, caller, deprecation
+
+
+@dataclass
+class DriftRecord(Stamp):
+    name: str = ""
+    mode: str = "cpu"
+    torchvision: str = ""
+    python: str = ""
+    pages: dict[str, DriftPage] = field(default_factory=dict)
+    format: int = FORMAT
+
+
+def _build(cls, data: dict, where: str):
+    names = {f.name for f in fields(cls)}
+    try:
+        return cls(**{key: value for key, value in data.items() if key in names})
+    except TypeError as error:
+        raise RecordError(f"{where}: {error}") from None
+
+
+def _read_json(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT:
+        raise RecordError(
+            f"{path}: record format {data.get('format', 1)}, this code reads format {FORMAT}; "
+            f"remake it with the test run that writes it (see README)")
+    return data
+
+
+def read_verification(path: Path) -> VerificationRecord:
+    if not path.is_file():
+        return VerificationRecord()
+    data = _read_json(path)
+    last = data.get("last_run")
+    return VerificationRecord(
+        last_run=_build(Stamp, last, f"{path} last_run") if last else None,
+        pages={page: _build(PageResult, entry, f"{path} {page}")
+               for page, entry in data.get("pages", {}).items()})
+
+
+def read_drift(path: Path) -> DriftRecord:
+    data = _read_json(path)
+    record = _build(DriftRecord, data, str(path))
+    record.pages = {page: _build(DriftPage, entry, f"{path} {page}")
+                    for page, entry in data.get("pages", {}).items()}
+    return record
+
+
+def as_json(record) -> str:
+    data = asdict(record)
+    return json.dumps(_drop_none(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _drop_none(value):
+    if isinstance(value, dict):
+        return {key: _drop_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_drop_none(item) for item in value]
+    return value
+
+
+def write(path: Path, record) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(as_json(record), encoding="utf-8")

@@ -1,0 +1,345 @@
+"""One fresh Python process per page: pristine at its start, released at its end, stoppable.
+
+Why a process and not a reset list: a page can change any global state (torch's default
+dtype, print options, grad mode, NumPy's print options, warnings filters, environment
+variables, ``sys.path``, modules, Matplotlib's rcParams, threads, child processes, the working
+directory, GPU memory) and no list of resets keeps up with what the next PyTorch release
+adds.  A process that ends takes all of it along, by construction.
+
+The processes are forked from a ``multiprocessing`` fork server that has imported torch and
+NumPy once (and nothing else, CUDA untouched), so a page starts in milliseconds, not the
+seconds ``import torch`` takes.  Each page process:
+
+- starts its own session (``setsid``): Ctrl+C in the terminal reaches pytest, which stops it,
+  and ``killpg`` stops whatever it started (DataLoader workers, subprocesses) with it;
+- dies with its parent (``PR_SET_PDEATHSIG``) if pytest itself is killed;
+- runs in a scratch folder the harness made (``…/docs-page-XXXX/cwd``), and goes back
+  there after every block;
+- sends its file descriptors 1 and 2 to files, so that nothing it writes reaches the
+  terminal unchecked;
+- dumps its stack (faulthandler, SIGUSR1) when a block runs past its time limit, so the
+  failure says where it hung.
+
+The harness deletes exactly the folders it made, by the paths it recorded: never "the
+current directory", whatever a page did with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import gc
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import device
+from .examples import Block
+from .run_block import Outcome, PageState, StdioFiles, run
+
+SCRATCH_PREFIX = "docs-page-"
+PRELOAD = ["torch", "numpy", __name__]
+_LEFTOVER_GRACE = 2.0  # seconds a page's threads and children get to finish on their own
+
+
+class PageStopped(Exception):
+    """The page's process ended or was stopped: no later block of the page can run."""
+
+
+@dataclass
+class PageSetup:
+    page: str
+    root: Path
+    folder: Path  # harness-owned: cwd/ for the page, fd files, the stack dump
+    seed: int
+    update: bool
+
+
+@dataclass
+class PageEnd:
+    """What a page left behind, reported when it finishes."""
+
+    threads: list[str] = field(default_factory=list)
+    library_threads: list[str] = field(default_factory=list)  # libraries' own daemons
+    children: list[str] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    rss_after_release_mb: float = 0.0
+    cuda_allocated_after_release: int = 0
+
+
+_context = None
+
+
+def context():
+    """The fork-server context, started once per run (in the background: pytest goes on)."""
+    global _context
+    if _context is None:
+        os.environ.setdefault("MPLBACKEND", "Agg")  # no window; inherited by the server
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload(PRELOAD)
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    return _context
+
+
+class PageProcess:
+    """The pytest side of one page's process."""
+
+    def __init__(self, page: str, root: Path, seed: int, update: bool):
+        self.page = page
+        self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
+        (self.folder / "cwd").mkdir()
+        self.stopped: str | None = None  # why no further block can run
+        ctx = context()
+        self.connection, child_end = ctx.Pipe()
+        self.process = ctx.Process(
+            target=page_main, args=(child_end, PageSetup(page, root, self.folder, seed, update)),
+            name=f"docs page {page}")
+        self.process.start()
+        child_end.close()
+
+    def run(self, block: Block) -> Outcome:
+        if self.stopped:
+            raise PageStopped(f"{block.where}: not run: {self.stopped}")
+        try:
+            self.connection.send(("run", block))
+            answered = self.connection.poll(block.timeout)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            answered = True  # the process is gone: recv below says so
+        if not answered:
+            stack = self._stack_dump()
+            self.kill()
+            self.stopped = f"the page's process was stopped at line {block.fence.line} (time limit)"
+            raise PageStopped(
+                f"{block.where}: the block did not finish within its time limit of "
+                f"{block.timeout:.0f} s and was stopped (raise the limit with "
+                f"<!-- timeout: 秒数 理由 --> if it really needs longer).\n"
+                f"Where it was running:\n{stack}")
+        try:
+            return self.connection.recv()
+        except (EOFError, ConnectionResetError, OSError):
+            self.process.join(5)
+            code = self.process.exitcode
+            self.kill()
+            how = (f"exit code {code}" if code is not None and code >= 0
+                   else f"signal {signal.Signals(-code).name}" if code else "unknown cause")
+            self.stopped = f"the page's process ended at line {block.fence.line} ({how})"
+            raise PageStopped(
+                f"{block.where}: the page's Python process ended while this block ran ({how}): "
+                f"the block called os._exit(), crashed the interpreter or was killed. "
+                f"Nothing after it on this page can run.") from None
+
+    def finish(self) -> tuple[PageEnd | None, list[str]]:
+        """Release the page; (what it reported, processes still alive once it had exited)."""
+        end = None
+        if not self.stopped and self.process.is_alive():
+            with contextlib.suppress(OSError, EOFError, BrokenPipeError):
+                self.connection.send(("finish", None))
+                if self.connection.poll(_LEFTOVER_GRACE + 30):
+                    end = self.connection.recv()
+        self.process.join(10)
+        survivors = self.kill()
+        self.close()
+        return end, survivors
+
+    def kill(self) -> list[str]:
+        """Stop the page's process and everything in its session; what was still running."""
+        survivors = []
+        pgid = self.process.pid
+        if pgid:
+            survivors = _session_members(pgid)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(10)
+        return [s for s in survivors if not s.startswith(f"{pgid} ")]
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.close()
+        remove_scratch(self.folder)
+
+    def _stack_dump(self) -> str:
+        dump = self.folder / "stack.txt"
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + 2
+        text = ""
+        while time.monotonic() < deadline:
+            text = dump.read_text(encoding="utf-8", errors="replace") if dump.exists() else ""
+            if "File" in text:
+                time.sleep(0.1)  # let it finish writing
+                text = dump.read_text(encoding="utf-8", errors="replace")
+                break
+            time.sleep(0.05)
+        return _readable_stack(text) or "  (no stack could be read)"
+
+
+def remove_scratch(folder: Path) -> None:
+    """Delete a folder the harness made: only a docs-page-* folder in the temp directory."""
+    folder = Path(folder)
+    temp = Path(tempfile.gettempdir()).resolve()
+    if folder.name.startswith(SCRATCH_PREFIX) and folder.parent == temp and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _session_members(sid: int) -> list[str]:
+    """'pid command' of every live process in session ``sid`` (Linux /proc; [] elsewhere)."""
+    members = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == sid and fields[0] != "Z":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                    errors="replace").strip()
+                members.append(f"{entry.name} {command[:120]}")
+    return members
+
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def _readable_stack(dump: str) -> str:
+    """The main thread's frames from a faulthandler dump, innermost last, paths shortened."""
+    threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
+    main = next((t for t in threads if t.startswith("Current thread")), threads[0] if threads else "")
+    frames = [line.strip() for line in main.splitlines()[1:] if _FRAME.match(line)]
+    frames = [f for f in frames if "/tests/harness/" not in f and "multiprocessing/" not in f]
+    return "\n".join(f"  {frame}" for frame in reversed(frames))
+
+
+# --- inside the page's process -----------------------------------------------------------------
+
+def page_main(connection, setup: PageSetup) -> None:
+    os.setsid()
+    _die_with_parent()
+    stdio = StdioFiles(setup.folder)
+    stack_dump = open(setup.folder / "stack.txt", "w", encoding="utf-8")
+    faulthandler.register(signal.SIGUSR1, file=stack_dump, all_threads=True)
+    scratch = setup.folder / "cwd"
+    os.chdir(scratch)
+    import numpy
+    import torch
+
+    random.seed(setup.seed)
+    numpy.random.seed(setup.seed)
+    torch.manual_seed(setup.seed)
+    namespace: dict = {"__name__": "__main__"}
+    state = PageState(setup.root, setup.update, stdio)
+    while True:
+        try:
+            command, block = connection.recv()
+        except (EOFError, OSError):
+            return  # pytest went away
+        if command == "finish":
+            # Returning lets multiprocessing run its finalizers (queues, semaphores) on exit.
+            connection.send(_release(namespace))
+            connection.close()
+            return
+        try:
+            outcome = run(block, namespace, state)
+        except BaseException as error:  # a harness bug: report it, keep the page going
+            import traceback
+
+            outcome = Outcome(failure=f"{block.where}: the harness itself failed:\n"
+                                      + "".join(traceback.format_exception(error)))
+        try:
+            os.chdir(scratch)  # the working directory is restored after every block
+        except OSError:  # the page removed it
+            scratch.mkdir(parents=True, exist_ok=True)
+            os.chdir(scratch)
+        connection.send(outcome)
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _release(namespace: dict) -> PageEnd:
+    """Free the page's objects, then report what is still running."""
+    end = PageEnd(peak_rss_mb=_peak_rss_mb())
+    namespace.clear()
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+    gc.collect()
+    deadline = time.monotonic() + _LEFTOVER_GRACE
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or not thread.is_alive():
+            continue
+        described = f"{thread.name} ({'daemon' if thread.daemon else 'not daemon'}" + (
+            f", runs {_thread_origin(thread)})" if _thread_origin(thread) else ")")
+        # A library's own daemon (tqdm's monitor) ends with the process and cannot outlive
+        # the page; a thread the page started, or any non-daemon thread, is the page's leak.
+        if thread.daemon and _is_library_code(thread):
+            end.library_threads.append(described)
+        else:
+            end.threads.append(described)
+    while time.monotonic() < deadline and _children():
+        time.sleep(0.05)
+    end.children = _children()
+    end.rss_after_release_mb = _rss_mb()
+    torch = sys.modules.get("torch")
+    if device.MODE == "cuda" and torch is not None and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+        end.cuda_allocated_after_release = int(torch.cuda.memory_allocated())
+    return end
+
+
+def _thread_code(thread: threading.Thread):
+    """The code a thread runs: its target, or the run() of a Thread subclass."""
+    target = getattr(thread, "_target", None) or type(thread).run
+    return getattr(target, "__code__", None), getattr(target, "__qualname__", "?")
+
+
+def _is_library_code(thread: threading.Thread) -> bool:
+    code, _ = _thread_code(thread)
+    return code is not None and any(part in code.co_filename
+                                    for part in ("/site-packages/", "/dist-packages/"))
+
+
+def _thread_origin(thread: threading.Thread) -> str:
+    code, name = _thread_code(thread)
+    return f"{name} in {Path(code.co_filename).name}" if code else ""
+
+
+def _children() -> list[str]:
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for pid in (task / "children").read_text().split():
+                with contextlib.suppress(OSError):
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                    found.append(f"{pid} {command.decode(errors='replace').strip()[:120]}")
+    return found
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_mb() -> float:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return 0.0

@@ -1,0 +1,128 @@
+"""Everything one test run knows, in one object kept in ``config.stash`` (no module globals)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from . import warns
+from .examples import Block
+from .outputs import Findings
+from .page_process import PageEnd, PageProcess, PageStopped
+from .run_block import Outcome
+
+
+@dataclass
+class PageMemory:
+    page: str
+    peak_rss_mb: float
+    rss_after_release_mb: float
+    cuda_allocated_after_release: int
+
+
+@dataclass
+class Run:
+    root: Path
+    mode: str  # "cpu" or "cuda"
+    seed: int
+    update: bool = False  # docs-update: rewrite shown outputs that no longer match
+    drift: Path | None = None  # docs-drift: write a drift record here instead
+    outcomes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    findings: Findings = field(default_factory=Findings)
+    used_cuda: dict[tuple[str, int], bool] = field(default_factory=dict)  # (page, line) ran
+    collected: dict[str, str] = field(default_factory=dict)  # nodeid -> page
+    reported: set[str] = field(default_factory=set)  # nodeids whose example reported
+    memory: list[PageMemory] = field(default_factory=list)
+    rewritten: list = field(default_factory=list)
+    stale: list = field(default_factory=list)
+    _pages: dict[int, PageProcess] = field(default_factory=dict)  # id(namespace) -> process
+
+    # --- pages -----------------------------------------------------------------------------
+    def evaluate(self, example) -> str | None:
+        """Sybil's evaluator: run the block in its page's process."""
+        block: Block = example.parsed
+        if block.problem:
+            return f"{block.where}: {block.problem}"
+        if block.gpu_only and self.mode != "cuda":
+            pytest.skip(f"GPU-only example ({block.where}); it runs in `nox -s docs-test-cuda`")
+        page = self._pages.get(id(example.namespace))
+        if page is None:
+            page = self._pages[id(example.namespace)] = PageProcess(
+                block.page, self.root, self.seed, self.update)
+        try:
+            outcome = page.run(block)
+        except PageStopped as stopped:
+            return str(stopped)
+        self._absorb(block, outcome)
+        return outcome.failure
+
+    def _absorb(self, block: Block, outcome: Outcome) -> None:
+        self.used_cuda[(block.page, block.fence.line)] = outcome.used_cuda
+        self.findings.differences += outcome.differences
+        self.findings.raised += outcome.raised
+        self.findings.warning_failures += outcome.warning_failures
+        if outcome.warnings_seen:
+            self.findings.warnings[(block.page, block.fence.line)] = outcome.warnings_seen
+        warns.pass_on(outcome.passed_on)
+
+    def finish_page(self, namespace: dict) -> None:
+        """Sybil's teardown: release the page; anything it left running fails it."""
+        page = self._pages.pop(id(namespace), None)
+        if page is None:
+            return
+        end, survivors = page.finish()
+        if end:
+            self.memory.append(PageMemory(page.page, end.peak_rss_mb, end.rss_after_release_mb,
+                                          end.cuda_allocated_after_release))
+        left = []
+        if end and end.threads:
+            left.append("threads still running after the page's objects were freed: "
+                        + "; ".join(end.threads))
+        children = (end.children if end else []) + survivors
+        if children:
+            left.append("child processes still running (stopped now): " + "; ".join(children))
+        if left:
+            raise LeftRunning(
+                f"{page.page}: the page left work running when it ended, which could print into "
+                f"or slow down the pages after it:\n  " + "\n  ".join(left)
+                + "\nJoin threads and wait for (or terminate) processes the page starts.")
+
+    def stop_all(self) -> None:
+        """Interrupted run: stop every page process and delete its scratch folder."""
+        for page in list(self._pages.values()):
+            with contextlib.suppress(Exception):
+                page.kill()
+            page.close()
+        self._pages.clear()
+
+    # --- bookkeeping -----------------------------------------------------------------------
+    def record_report(self, report) -> None:
+        page = self.collected.get(report.nodeid)
+        if page is None:
+            return
+        if report.when == "call" or report.outcome != "passed":
+            self.outcomes[page][report.outcome] += 1
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.reported.add(report.nodeid)
+
+    def unreported(self) -> list[str]:
+        return [nodeid for nodeid in self.collected if nodeid not in self.reported]
+
+    def complete_pages(self) -> dict[str, Counter]:
+        """Outcomes of the pages all of whose collected examples reported."""
+        incomplete = {self.collected[nodeid] for nodeid in self.unreported()}
+        return {page: counts for page, counts in self.outcomes.items() if page not in incomplete}
+
+    def cuda_count(self) -> int:
+        return sum(self.used_cuda.values())
+
+
+class LeftRunning(Exception):
+    """A page ended with threads or processes still running."""
+
+
+RUN = pytest.StashKey[Run]()
