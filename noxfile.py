@@ -33,6 +33,9 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
 QUIET_BUILD = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's end-of-life banner, not a warning
 ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}  # every GPU hidden
+# On Ctrl+C nox interrupts pytest, then kills it after 0.3 s + 0.2 s: give the harness time to
+# stop the page processes and delete its scratch folders.
+STOP_GENTLY = {"interrupt_timeout": 20, "terminate_timeout": 10}
 
 
 def _use_current_python() -> bool:
@@ -74,7 +77,8 @@ def shared_python(session: nox.Session) -> str:
 def docs_test(session: nox.Session) -> None:
     """Every example on every page, the harness's own tests and the snippets, on the CPU."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU)
+    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU,
+                **STOP_GENTLY)
 
 
 @nox.session(name="docs-test-cuda")
@@ -82,7 +86,8 @@ def docs_test_cuda(session: nox.Session) -> None:
     """The same page examples and snippets on a real CUDA GPU; fails when none is visible."""
     python = shared_python(session)
     targets = session.posargs or ["docs", "tests/test_snippets_standalone.py"]
-    session.run(python, "-m", "pytest", *targets, external=True, env={"DOCS_DEVICE": "cuda"})
+    session.run(python, "-m", "pytest", *targets, external=True, env={"DOCS_DEVICE": "cuda"},
+                **STOP_GENTLY)
     session.log("GPU record written to verification/cuda.json: commit it with the pages it covers.")
 
 
@@ -92,9 +97,10 @@ def docs_update(session: nox.Session) -> None:
     输出 blocks, changed error messages), then check the pages again; review with git diff."""
     python = shared_python(session)
     targets = session.posargs or ["docs"]
-    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=ON_CPU)
+    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=ON_CPU,
+                **STOP_GENTLY)
     session.log("Checking the updated pages the way docs-test does:")
-    session.run(python, "-m", "pytest", "-q", *targets, external=True, env=ON_CPU)
+    session.run(python, "-m", "pytest", "-q", *targets, external=True, env=ON_CPU, **STOP_GENTLY)
     session.log("Review the rewritten outputs with `git diff docs`; fix the prose where "
                 "behaviour changed.")
 

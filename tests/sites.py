@@ -27,6 +27,7 @@ _HIGHLIGHTED = re.compile(
 
 def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | None = None) -> Path:
     """A minimal copy of the site's set-up with the given pages and snippet files."""
+    where.mkdir(parents=True, exist_ok=True)
     for name in SITE_FILES:
         source = ROOT / name
         if source.is_dir():
@@ -44,8 +45,9 @@ def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | Non
     return where
 
 
-def run_pytest(site: Path, *args: str, device: str = "cpu"):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="")
+def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="",
+               **(env or {}))
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                            "--rootdir", str(site), *args], cwd=site, env=env,
                           capture_output=True, text=True, timeout=600)

@@ -97,21 +97,32 @@ class PageProcess:
 
     def __init__(self, page: str, root: Path, seed: int, update: bool):
         self.page = page
+        self.root = root
         self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
         (self.folder / "cwd").mkdir()
         self.stopped: str | None = None  # why no further block can run
+        self.busy = False  # a block was sent and has not answered: never wait on it
+        (self.folder / "owner").write_text(str(os.getpid()))  # for sweep_stale_scratch()
         ctx = context()
         self.connection, child_end = ctx.Pipe()
         self.process = ctx.Process(
             target=page_main, args=(child_end, PageSetup(page, root, self.folder, seed, update)),
             name=f"docs page {page}")
-        self.process.start()
-        child_end.close()
+        try:
+            self.process.start()
+        except BaseException:  # Ctrl+C while starting: nothing may be left behind
+            if self.process.pid:
+                self.kill()
+            self.close()
+            raise
+        finally:
+            child_end.close()
 
     def run(self, block: Block) -> Outcome:
         if self.stopped:
             raise PageStopped(f"{block.where}: not run: {self.stopped}")
         try:
+            self.busy = True
             self.connection.send(("run", block))
             answered = self.connection.poll(block.timeout)
         except (BrokenPipeError, ConnectionResetError, EOFError):
@@ -126,7 +137,9 @@ class PageProcess:
                 f"<!-- timeout: 秒数 理由 --> if it really needs longer).\n"
                 f"Where it was running:\n{stack}")
         try:
-            return self.connection.recv()
+            outcome = self.connection.recv()
+            self.busy = False
+            return outcome
         except (EOFError, ConnectionResetError, OSError):
             self.process.join(5)
             code = self.process.exitcode
@@ -142,7 +155,7 @@ class PageProcess:
     def finish(self) -> tuple[PageEnd | None, list[str]]:
         """Release the page; (what it reported, processes still alive once it had exited)."""
         end = None
-        if not self.stopped and self.process.is_alive():
+        if not self.stopped and not self.busy and self.process.is_alive():
             with contextlib.suppress(OSError, EOFError, BrokenPipeError):
                 self.connection.send(("finish", None))
                 if self.connection.poll(_LEFTOVER_GRACE + 30):
@@ -183,7 +196,7 @@ class PageProcess:
                 text = dump.read_text(encoding="utf-8", errors="replace")
                 break
             time.sleep(0.05)
-        return _readable_stack(text) or "  (no stack could be read)"
+        return _readable_stack(text, self.root) or "  (no stack could be read)"
 
 
 def remove_scratch(folder: Path) -> None:
@@ -192,6 +205,17 @@ def remove_scratch(folder: Path) -> None:
     temp = Path(tempfile.gettempdir()).resolve()
     if folder.name.startswith(SCRATCH_PREFIX) and folder.parent == temp and not folder.is_symlink():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_scratch() -> None:
+    """Delete scratch folders of earlier runs that were killed before they could (SIGKILL)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner = int((folder / "owner").read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being made
+        if not Path(f"/proc/{owner}").exists() and Path("/proc/self").exists():
+            remove_scratch(folder)
 
 
 def _session_members(sid: int) -> list[str]:
@@ -211,8 +235,9 @@ def _session_members(sid: int) -> list[str]:
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
-def _readable_stack(dump: str) -> str:
+def _readable_stack(dump: str, root: Path) -> str:
     """The main thread's frames from a faulthandler dump, innermost last, paths shortened."""
+    dump = dump.replace(f"{Path(root).resolve()}/", "").replace(f"{root}/", "")
     threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
     main = next((t for t in threads if t.startswith("Current thread")), threads[0] if threads else "")
     frames = [line.strip() for line in main.splitlines()[1:] if _FRAME.match(line)]
@@ -271,13 +296,9 @@ def _die_with_parent() -> None:
 
 
 def _release(namespace: dict) -> PageEnd:
-    """Free the page's objects, then report what is still running."""
+    """Report the threads the page left, free its objects, then report its child processes
+    (freeing a DataLoader stops its workers, so children are counted after that)."""
     end = PageEnd(peak_rss_mb=_peak_rss_mb())
-    namespace.clear()
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close("all")
-    gc.collect()
     deadline = time.monotonic() + _LEFTOVER_GRACE
     for thread in threading.enumerate():
         if thread is not threading.main_thread():
@@ -293,6 +314,12 @@ def _release(namespace: dict) -> PageEnd:
             end.library_threads.append(described)
         else:
             end.threads.append(described)
+    namespace.clear()
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+    gc.collect()
+    deadline = time.monotonic() + _LEFTOVER_GRACE
     while time.monotonic() < deadline and _children():
         time.sleep(0.05)
     end.children = _children()

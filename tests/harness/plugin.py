@@ -56,6 +56,7 @@ def pytest_configure(config) -> None:
               update=bool(config.getoption("docs_update", False)),
               drift=Path(drift) if drift else None)
     config.stash[RUN] = run
+    config.pluginmanager.register(_StopOnInterrupt(run))  # that hook gets no config
     config.stash[_SYBIL] = site_sybil(config.rootpath, run)
     config.stash[_RSS_AT_START] = _rss_mb()
     # SIGTERM (a CI time-out, `kill`) ends the run like Ctrl+C: page processes are stopped and
@@ -81,6 +82,7 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def pytest_sessionstart(session) -> None:
+    page_process.sweep_stale_scratch()
     if device.MODE == "cuda":
         reason = device.gpu_missing_reason()
         if reason:
@@ -129,6 +131,20 @@ def pytest_sessionfinish(session, exitstatus) -> None:
             record.write_drift(run.drift, run.root, device.describe(), complete, run.findings)
     elif complete:
         record.write(run.root, device.describe(), complete, run.used_cuda)
+
+
+class _StopOnInterrupt:
+    """Ctrl+C or SIGTERM: stop the pages at once.  Further signals (nox repeats Ctrl+C to the
+    session it runs) are ignored so that the clean-up itself is not cut short."""
+
+    def __init__(self, run: Run):
+        self.run = run
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        self.run.stop_all()
 
 
 def pytest_unconfigure(config) -> None:
