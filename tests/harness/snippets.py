@@ -67,10 +67,9 @@ def resolve(target: str, root: Path, space: str = "") -> CodeChunk:
                            f"paths outside its base path)")
     if not path.is_file():
         raise SnippetError(f"snippet file not found: {path_text}")
-    lines = path.read_text(encoding="utf-8").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
+    with open(path, encoding="utf-8") as handle:  # as pymdownx reads it: a final newline
+        text = handle.read()  # gives a final empty line, and the site shows it
+    lines = text.split("\n") if text else []
     if section is None:
         kept = [(number, _unescape(line)) for number, line in enumerate(lines, 1)
                 if not _is_marker(line)]
