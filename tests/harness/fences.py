@@ -123,7 +123,7 @@ def split_lines(text: str) -> list[str]:
     return kept
 
 
-def _strip_container(line: str, prefix: str) -> str:
+def strip_container(line: str, prefix: str) -> str:
     """A body line without the opening line's container prefix ("> " markers, indentation)."""
     line = line.rstrip("\r\n")
     depth = prefix.count(">")
@@ -200,12 +200,12 @@ def scan(text: str) -> Scan:
             language, options = _parse_info(opening.group("info"))
             close = index + 1
             while close < len(lines):
-                stripped = _strip_container(lines[close], prefix).strip()
+                stripped = strip_container(lines[close], prefix).strip()
                 if (stripped and set(stripped) == {fence_chars[0]}
                         and len(stripped) >= len(fence_chars)):
                     break
                 close += 1
-            body = "".join(_strip_container(line, prefix) + "\n" for line in lines[index + 1:close])
+            body = "".join(strip_container(line, prefix) + "\n" for line in lines[index + 1:close])
             end = offsets[min(close + 1, len(lines))]
             fences.append(Fence(offsets[index], end, index + 1, prefix, language, options, body,
                                 markers=pending))

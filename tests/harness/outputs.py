@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .fences import split_lines
+from .fences import split_lines, strip_container
 
 TRACEBACK = "Traceback (most recent call last):"
 _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+")  # object reprs: never the same twice
@@ -109,8 +109,9 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
         lines = split_lines(text)
         for change in sorted(changes, key=lambda d: d.line, reverse=True):
             start = change.line - 1
-            now = [line.strip() for line in lines[start:start + change.count]]
-            if now != [line.strip() for line in change.expected.splitlines()]:
+            now = [strip_container(line, change.indent).strip()
+                   for line in lines[start:start + change.count]]
+            if now != [line.strip() for line in change.expected.split("\n")[:-1]]:
                 stale.append(change)
                 continue
             ending = _line_ending(lines, start)
