@@ -7,7 +7,6 @@ All a run's state lives in one ``Run`` object in ``config.stash`` (run_state.py)
 from __future__ import annotations
 
 import os
-import resource
 from collections import Counter
 import signal
 from pathlib import Path
@@ -58,7 +57,6 @@ def pytest_configure(config) -> None:
     config.stash[RUN] = run
     config.pluginmanager.register(_StopOnInterrupt(run))  # that hook gets no config
     config.stash[_SYBIL] = site_sybil(config.rootpath, run)
-    config.stash[_RSS_AT_START] = _rss_mb()
     # SIGTERM (a CI time-out, `kill`) ends the run like Ctrl+C: page processes are stopped and
     # scratch folders removed, instead of the process vanishing mid-write.
     if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
@@ -70,7 +68,6 @@ def _interrupt(signum, frame):
 
 
 _SYBIL = pytest.StashKey[Sybil]()
-_RSS_AT_START = pytest.StashKey[float]()
 _RSS_AT_END = pytest.StashKey[float]()
 
 
@@ -112,7 +109,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if run is None:
         return
     run.stop_all()
-    session.config.stash[_RSS_AT_END] = _rss_mb()  # before the record's describe() imports torch
+    session.config.stash[_RSS_AT_END] = page_process.rss_mb()  # before the record's describe() imports torch
     if not run.collected:
         return
     missing = run.unreported()
@@ -171,8 +168,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
         write(f"FAILED: {len(missing)} collected examples never reported (the run was "
               f"interrupted or stopped early), on {', '.join(pages)}; no record was written "
               f"for those pages.", red=True)
-    _memory_summary(terminalreporter, run, config.stash[_RSS_AT_START],
-                    config.stash.get(_RSS_AT_END, 0.0))
+    _memory_summary(terminalreporter, run, config.stash.get(_RSS_AT_END, 0.0))
     if run.mode == "cuda":
         write(f"docs-test-cuda: {len(run.used_cuda)} examples ran on the GPU run; "
               f"{run.cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})")
@@ -187,27 +183,22 @@ def pytest_terminal_summary(terminalreporter) -> None:
         _update_summary(terminalreporter, run)
 
 
-def _memory_summary(terminalreporter, run: Run, rss_at_start: float, rss_at_end: float) -> None:
+def _memory_summary(terminalreporter, run: Run, rss_at_end: float) -> None:
     if not run.memory:
         return
     biggest = max(run.memory, key=lambda memory: memory.peak_rss_mb)
     line = (f"memory: each page ran in its own process and returned all of it when it ended "
             f"(largest: {biggest.page}, peak {biggest.peak_rss_mb:.0f} MB); the pytest "
-            f"process used {rss_at_start:.0f} MB at the start and {rss_at_end:.0f} MB at the end")
+            f"process used {run.rss_before_pages_mb:.0f} MB before the first page and "
+            f"{rss_at_end:.0f} MB after the last")
     held = [m for m in run.memory if m.cuda_allocated_after_release]
     if run.mode == "cuda":
-        line += (f"; CUDA memory still allocated after a page freed its objects: "
+        line += ("; CUDA memory still allocated after a page freed its objects: "
                  + (", ".join(f"{m.page} {m.cuda_allocated_after_release / 2**20:.1f} MB"
                               for m in held) if held else "none"))
     terminalreporter.write_line(line)
 
 
-def _rss_mb() -> float:
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _update_summary(terminalreporter, run: Run) -> None:

@@ -12,7 +12,7 @@ import pytest
 from . import warns
 from .examples import Block
 from .outputs import Findings
-from .page_process import PageEnd, PageProcess, PageStopped
+from .page_process import PageProcess, PageStopped, rss_mb
 from .run_block import Outcome
 
 
@@ -37,6 +37,7 @@ class Run:
     collected: dict[str, str] = field(default_factory=dict)  # nodeid -> page
     reported: set[str] = field(default_factory=set)  # nodeids whose example reported
     memory: list[PageMemory] = field(default_factory=list)
+    rss_before_pages_mb: float = 0.0  # the pytest process, just before its first page
     rewritten: list = field(default_factory=list)
     stale: list = field(default_factory=list)
     _pages: dict[int, PageProcess] = field(default_factory=dict)  # id(namespace) -> process
@@ -51,6 +52,8 @@ class Run:
             pytest.skip(f"GPU-only example ({block.where}); it runs in `nox -s docs-test-cuda`")
         page = self._pages.get(id(example.namespace))
         if page is None:
+            if not self.rss_before_pages_mb:
+                self.rss_before_pages_mb = rss_mb()
             page = self._pages[id(example.namespace)] = PageProcess(
                 block.page, self.root, self.seed, self.update)
         try:
