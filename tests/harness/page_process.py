@@ -271,9 +271,13 @@ def page_main(connection, setup: PageSetup) -> None:
         except (EOFError, OSError):
             return  # pytest went away
         if command == "finish":
-            # Returning lets multiprocessing run its finalizers (queues, semaphores) on exit.
-            connection.send(_release(namespace))
+            # Returning lets multiprocessing run its finalizers (queues, semaphores) on exit,
+            # but it would also wait for non-daemon threads: a leak (reported) must not hang.
+            end = _release(namespace)
+            connection.send(end)
             connection.close()
+            if end.threads:
+                os._exit(0)
             return
         try:
             outcome = run(block, namespace, state)
