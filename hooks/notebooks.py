@@ -1,6 +1,10 @@
 """MkDocs hook: notebook pages (mkdocs-jupyter) load nothing from third-party hosts, and
 each can be downloaded as a real .ipynb beside its page (notebooks/mnist.py → notebooks/mnist.ipynb).
 
+The site is built without network access, so the build tells the notebooks so
+(PYTORCH_RUMEN_SAMPLE=1: the MNIST notebook trains on the offline sample); a reader who runs
+the downloaded notebook gets the full MNIST download by default.
+
 mkdocs-jupyter's template adds a MathJax loader (an empty or a CDN address) and a mermaid
 loader that imports from a CDN.  Both are removed: the notebook's formulas are rendered by
 the site's own KaTeX (overrides/main.html, javascripts/katex-init.js), and a notebook that
@@ -9,6 +13,7 @@ draws a mermaid diagram fails the build instead of silently calling out.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +22,11 @@ import jupytext
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>',
                             re.S)
+
+
+def on_config(config):
+    os.environ["PYTORCH_RUMEN_SAMPLE"] = "1"  # inherited by the kernels mkdocs-jupyter starts
+    return config
 
 
 def is_notebook(page) -> bool:

@@ -71,3 +71,29 @@ def test_chinese_paragraphs_are_not_hard_wrapped():
             if CJK.match(first[-1]) and CJK.match(second[0]):
                 wrapped.append(f"{page.relative_to(ROOT)}:{number}")
     assert wrapped == []
+
+
+# Pages that teach: the contributing guide, the report and the glossary follow their own form.
+CHAPTERS = [page for page in sorted((ROOT / "docs").glob("*.md"))
+            if page.name not in {"contributing.md", "report.md", "glossary.md"}]
+READER_FILES = [*CHAPTERS, *sorted((ROOT / "snippets").rglob("*.py")),
+                *sorted((ROOT / "docs" / "notebooks").glob("*.py"))]
+
+
+def test_exercises_are_labelled_one_way():
+    """Every exercise opens its paragraph as **练习 N**：, numbered from 1 on each page."""
+    for page in CHAPTERS:
+        text = page.read_text(encoding="utf-8")
+        labels = re.findall(r"^\*\*(练习\s*\d+|\d+\.)\*\*(.)", text, re.M)
+        assert all(label == f"练习 {n}" and after == "："
+                   for n, (label, after) in enumerate(labels, 1)), (page.name, labels)
+
+
+def test_number_ranges_use_one_sign():
+    """A range of numbers is written 0～255 (full-width tilde), not 0~255 or 0–255."""
+    ranges = re.compile(r"\d+(?:\.\d+)?\s*[%％]?\s*[~–—]\s*\d")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in READER_FILES
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if ranges.search(line)]
+    assert found == []

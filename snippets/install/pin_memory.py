@@ -1,4 +1,4 @@
-"""pin_memory=True：让 DataLoader 把批次放进锁页内存，拷到 GPU 更快。"""
+"""pin_memory=True：让 DataLoader 把批量放进锁页内存，拷到 GPU 更快。"""
 
 # --8<-- [start:loader]
 import torch
