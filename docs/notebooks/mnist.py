@@ -42,12 +42,14 @@ if Path("snippets/training").is_dir():
     sys.path.insert(0, str(Path("snippets/training").resolve()))
 from mnist import build_model, evaluate, load_mnist, train_one_epoch
 
-# 图里的中文：用放在旁边的子集字体（只含这些图用到的字）；找不到时退回系统里的中文字体
+# 图里的中文：用放在旁边的子集字体（只含这些图用到的字）；找不到时用系统里的中文字体
 for font_file in (Path("cjk-subset.ttf"), Path("docs/notebooks/cjk-subset.ttf")):
     if font_file.is_file():
         font_manager.fontManager.addfont(str(font_file))
-plt.rcParams["font.family"] = ["DejaVu Sans", "Droid Sans Fallback", "Noto Sans CJK SC",
-                               "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
+installed = {font.name for font in font_manager.fontManager.ttflist}
+chinese = [name for name in ("Droid Sans Fallback", "Noto Sans CJK SC", "Microsoft YaHei",
+                             "PingFang SC", "WenQuanYi Micro Hei") if name in installed]
+plt.rcParams["font.family"] = ["DejaVu Sans", *chinese[:1]]  # 西文用 DejaVu Sans，中文用找到的第一个
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 print("torch", torch.__version__, "| 设备:", device.type)
