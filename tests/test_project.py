@@ -15,9 +15,18 @@ def _readme_commands() -> list[str]:
 
 def test_readme_has_exactly_two_commands_serve_and_test():
     commands = _readme_commands()
-    assert len(commands) == 2
-    assert commands[0].endswith("nox -s serve")
-    assert commands[1].endswith("nox -s docs-test")
+    assert commands == ["python3 tools/run_nox.py -s serve", "python3 tools/run_nox.py -s docs-test"]
+
+
+def test_the_launcher_pins_the_nox_the_readme_names():
+    """tools/run_nox.py installs the nox the README (and its offline GPU recipe) names, and
+    installs nothing into the Python that runs it (PEP 668 Pythons refuse that)."""
+    launcher = (ROOT / "tools" / "run_nox.py").read_text(encoding="utf-8")
+    pin = re.search(r'^NOX = "(nox==[\d.]+)"', launcher, re.M).group(1)
+    assert pin in README
+    assert "--target" in launcher and "EnvBuilder(with_pip=True" in launcher
+    imports = re.findall(r"^(?:import|from) (\w+)", launcher, re.M)
+    assert set(imports) <= {"__future__", "importlib", "os", "subprocess", "sys", "venv", "pathlib"}
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
