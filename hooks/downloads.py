@@ -87,9 +87,10 @@ def build_archive(root: Path, programs: list[str]) -> bytes:
         add("requirements.txt", requirements((root / "pyproject.toml").read_text(encoding="utf-8")))
         for program in sorted(programs):
             add(Path(program).relative_to("snippets").as_posix(), (root / program).read_bytes())
-        for notebook in sorted((root / "docs" / "notebooks").glob("*.py")):
+        notebooks = sorted((root / "docs" / "notebooks").glob("*.py"))
+        for notebook in notebooks:
             add(f"notebooks/{notebook.stem}.ipynb", notebook_json(notebook))
-        for needed in NOTEBOOK_NEEDS:
+        for needed in NOTEBOOK_NEEDS if notebooks else ():
             add(f"notebooks/{Path(needed).name}", (root / needed).read_bytes())
     return buffer.getvalue()
 
