@@ -57,6 +57,8 @@ class Entry:
     # Longer words that contain the term or a variant but mean something else (逻辑推理).
     not_in: list[str] = field(default_factory=list)
     hover: bool = True
+    # False: prose never uses the English name alone (``logits``), only beside the term.
+    en_alone: bool = True
 
     @property
     def id(self) -> str:

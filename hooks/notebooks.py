@@ -1,5 +1,9 @@
-"""MkDocs hook: notebook pages (mkdocs-jupyter) load nothing from third-party hosts, and
-each can be downloaded as a real .ipynb beside its page (notebooks/mnist.py → notebooks/mnist.ipynb).
+"""MkDocs hook: notebook pages (mkdocs-jupyter) load nothing from third-party hosts.
+(hooks/downloads.py publishes each as a real .ipynb beside its page: notebooks/mnist.ipynb.)
+
+The site is built without network access, so the build tells the notebooks so
+(PYTORCH_RUMEN_SAMPLE=1: the MNIST notebook trains on the offline sample); a reader who runs
+the downloaded notebook gets the full MNIST download by default.
 
 mkdocs-jupyter's template adds a MathJax loader (an empty or a CDN address) and a mermaid
 loader that imports from a CDN.  Both are removed: the notebook's formulas are rendered by
@@ -9,14 +13,18 @@ draws a mermaid diagram fails the build instead of silently calling out.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
-import jupytext
 
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>',
                             re.S)
+
+
+def on_config(config):
+    os.environ["PYTORCH_RUMEN_SAMPLE"] = "1"  # inherited by the kernels mkdocs-jupyter starts
+    return config
 
 
 def is_notebook(page) -> bool:
@@ -36,11 +44,3 @@ def on_page_content(html, page, config, files):
         raise ValueError(f"{page.file.src_uri}: expected one MathJax and one mermaid loader "
                          f"from mkdocs-jupyter, found {mathjax} and {mermaid}")
     return html
-
-
-def on_post_build(config):
-    docs = Path(config.docs_dir)
-    for source in sorted((docs / "notebooks").glob("*.py")):
-        target = Path(config.site_dir) / source.relative_to(docs).with_suffix(".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        jupytext.write(jupytext.read(source), target, fmt="ipynb")

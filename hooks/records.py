@@ -110,6 +110,11 @@ def as_json(record) -> str:
     return json.dumps(_drop_none(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def as_plain(record) -> dict:
+    """The record as the JSON it is written as (dicts and lists), for templates."""
+    return json.loads(as_json(record))
+
+
 def _drop_none(value):
     if isinstance(value, dict):
         return {key: _drop_none(item) for key, item in value.items() if item is not None}

@@ -13,7 +13,6 @@ The generated Markdown replaces the MARKER comment in docs/report.md.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -71,15 +70,13 @@ def load(root: Path) -> dict:
 
     def read(path: Path) -> dict:
         record = records.read_verification(path)
-        return _plain(record) if record.last_run else {}
+        return records.as_plain(record) if record.last_run else {}
 
-    drift = [_plain(records.read_drift(path)) for path in sorted((folder / "drift").glob("*.json"))]
+    drift = [records.as_plain(records.read_drift(path))
+             for path in sorted((folder / "drift").glob("*.json"))]
     return {"cpu": read(folder / "cpu.json"), "cuda": read(folder / "cuda.json"),
             "drift": [record for record in drift if record.get("pages")]}
 
-
-def _plain(record) -> dict:
-    return json.loads(records.as_json(record))
 
 
 def render(records: dict, titles: dict[str, str], existing: set[str]) -> str:

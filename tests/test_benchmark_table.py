@@ -78,3 +78,20 @@ def test_quick_run_writes_a_result_the_table_reads(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert table.returncode == 0, table.stderr
     assert table.stdout.strip() in run.stdout  # the same table, printed from the file
+
+
+def test_the_machine_the_page_describes_is_the_one_in_the_record():
+    """The prose about the CPU run (machine, version, month, method, load) comes from its file."""
+    result = ROOT / "verification" / "benchmarks" / "cpu-amd-epyc-2c.json"
+    record = json.loads(result.read_text(encoding="utf-8"))
+    hardware, load = record["hardware"], record["load_average"]
+    year, month, _ = record["date"].split("-")
+    page = PAGE.read_text(encoding="utf-8")
+    for claim in [f"一台 {hardware['cpu']} 处理器的虚拟机，{hardware['cpu_cores']} 个核心"
+                  f"（`torch.get_num_threads()` 为 {hardware['torch_threads']}），"
+                  f"PyTorch {record['torch'].split('+')[0]}，float32，{year} 年 {int(month)} 月测量",
+                  f"每项热身 3 次后测 {record['results']['cpu']['rounds']} 轮、每轮至少 0.3 秒",
+                  f"平均负载为 {load['before']:.1f} 和 {load['after']:.1f}"]:
+        assert claim in page, claim
+    source = PROGRAM.read_text(encoding="utf-8")
+    assert "(1, 0.0, 1) if quick else (3, 0.3, 15)" in source  # the warm-ups, seconds, rounds above

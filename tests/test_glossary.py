@@ -13,12 +13,19 @@ Rules the chapters follow (see notes/CHAPTER_BRIEF.md, "Terms"):
 - An alias declared in prose (``也叫“X”``, ``又称 X``, ...) must be in the glossary.
 - Each entry links to a page of the site and to a heading that exists there, and that page
   uses the term.
+- An entry with ``en_alone: false`` (``logits``) never has its English name alone in prose.
+- What a reader reads outside the prose follows the same rule as the prose: comments,
+  docstrings and printed strings of the programs (snippets/, code on the pages, the
+  notebook) and the text in the figures (docs/assets/images/*.svg) use the preferred term;
+  another translation appears only beside it.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import tokenize
 from functools import cache
 
 import pytest
@@ -38,6 +45,12 @@ _DEFINITION = re.compile(r"\*\*([^*`\n]+?)\*\*（([^）\n]*)）")
 _ENGLISH = re.compile(r"^[A-Za-z][A-Za-z0-9 .\-'/_]*$")
 _ALIAS = re.compile(r"(?:又称|也称|也叫|或称|亦称|俗称|也译作|又译作|也译为|有人译作|有的译作|有人叫|有人称)"
                     r"\s*[“\"「]?([\u4e00-\u9fff]{2,8})(?=[”\"」）)，,、。；;：:]|$)")
+
+
+ENGLISH_ALONE = {name: entry for entry in ENTRIES if not entry.en_alone
+                 for name in entry.english_names()}
+_ENGLISH_ALONE = re.compile("|".join(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])"
+                                     for name in ENGLISH_ALONE)) if ENGLISH_ALONE else None
 
 
 @cache
@@ -94,6 +107,11 @@ def violations(text: str, name: str) -> list[str]:
         where = f"{name}:{number}"
         matches = list(MATCHER.finditer(line))
         named = {id(entry) for _, _, entry, kind in matches if kind == "term"}
+        for match in _ENGLISH_ALONE.finditer(line) if _ENGLISH_ALONE else ():
+            entry = ENGLISH_ALONE[match.group(0)]
+            if id(entry) not in named:
+                found.append(f"{where}: “{match.group(0)}”：正文里用“{entry.term}”；英文名只写在"
+                             f"“{entry.term}”旁边，如 **{entry.term}**（{entry.en}）")
         defined = {bold.strip() for bold, _ in _DEFINITION.findall(line)}  # reported below
         for _, _, entry, kind in matches:
             if kind == "variant" and id(entry) not in named:
@@ -183,6 +201,48 @@ def test_search_dictionary_keeps_every_term_and_variant_whole():
 def test_chapter_uses_the_glossary_terms(src):
     text = (ROOT / "docs" / src).read_text(encoding="utf-8")
     problems = violations(text, f"docs/{src}")
+    assert problems == [], "\n" + "\n".join(problems)
+
+
+def reader_text_outside_prose() -> list[tuple[str, str]]:
+    """(where, text) for what a reader reads besides the prose: the comments, docstrings and
+    strings of every program, the code lines on the chapters and in the notebook, the text
+    drawn in the figures."""
+    found = []
+    for program in sorted((ROOT / "snippets").rglob("*.py")):
+        with program.open(encoding="utf-8") as source:
+            for token in tokenize.generate_tokens(source.readline):
+                if token.type in (tokenize.COMMENT, tokenize.STRING):
+                    for offset, line in enumerate(token.string.splitlines()):
+                        found.append((f"{program.relative_to(ROOT)}:{token.start[0] + offset}", line))
+    for src in chapters():
+        fence = None
+        for number, line in enumerate((ROOT / "docs" / src).read_text(encoding="utf-8").splitlines(), 1):
+            opening = _FENCE.match(line)
+            if opening and (fence is None or line.strip().startswith(fence)):
+                fence = None if fence else opening.group(1)
+            elif fence:
+                found.append((f"docs/{src}:{number}", line))
+    for notebook in sorted((ROOT / "docs" / "notebooks").glob("*.py")):
+        for number, line in enumerate(notebook.read_text(encoding="utf-8").splitlines(), 1):
+            found.append((f"{notebook.relative_to(ROOT)}:{number}", line))
+    for figure in sorted((ROOT / "docs" / "assets" / "images").glob("*.svg")):
+        text = figure.read_text(encoding="utf-8")
+        for element in re.finditer(r"<(title|desc|text|tspan)\b[^>]*>([^<]+)<", text):
+            number = text.count("\n", 0, element.start()) + 1
+            found.append((f"{figure.relative_to(ROOT)}:{number}", html.unescape(element.group(2))))
+    return found
+
+
+def test_programs_code_and_figures_use_the_glossary_terms():
+    problems = []
+    for where, line in reader_text_outside_prose():
+        matches = list(MATCHER.finditer(line))
+        named = {id(entry) for _, _, entry, kind in matches if kind == "term"}
+        for start, end, entry, kind in matches:
+            if kind == "variant" and id(entry) not in named:
+                problems.append(f"{where}: “{line[start:end]}”：本站统一用“{entry.term}”（{entry.en}）")
+                named.add(id(entry))
     assert problems == [], "\n" + "\n".join(problems)
 
 

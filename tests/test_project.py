@@ -16,9 +16,18 @@ def _readme_commands() -> list[str]:
 
 def test_readme_has_exactly_two_commands_serve_and_test():
     commands = _readme_commands()
-    assert len(commands) == 2
-    assert commands[0].endswith("nox -s serve")
-    assert commands[1].endswith("nox -s docs-test")
+    assert commands == ["python3 tools/run_nox.py -s serve", "python3 tools/run_nox.py -s docs-test"]
+
+
+def test_the_launcher_pins_the_nox_the_readme_names():
+    """tools/run_nox.py installs the nox the README (and its offline GPU recipe) names, and
+    installs nothing into the Python that runs it (PEP 668 Pythons refuse that)."""
+    launcher = (ROOT / "tools" / "run_nox.py").read_text(encoding="utf-8")
+    pin = re.search(r'^NOX = "(nox==[\d.]+)"', launcher, re.M).group(1)
+    assert pin in README
+    assert "--target" in launcher and "EnvBuilder(with_pip=True" in launcher
+    imports = re.findall(r"^(?:import|from) (\w+)", launcher, re.M)
+    assert set(imports) <= {"__future__", "importlib", "os", "subprocess", "sys", "venv", "pathlib"}
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
@@ -73,3 +82,29 @@ def test_chinese_paragraphs_are_not_hard_wrapped():
             if CJK.match(first[-1]) and CJK.match(second[0]):
                 wrapped.append(f"{page.relative_to(ROOT)}:{number}")
     assert wrapped == []
+
+
+# Pages that teach: the contributing guide, the report and the glossary follow their own form.
+CHAPTERS = [page for page in sorted((ROOT / "docs").glob("*.md"))
+            if page.name not in {"contributing.md", "report.md", "glossary.md"}]
+READER_FILES = [*CHAPTERS, *sorted((ROOT / "snippets").rglob("*.py")),
+                *sorted((ROOT / "docs" / "notebooks").glob("*.py"))]
+
+
+def test_exercises_are_labelled_one_way():
+    """Every exercise opens its paragraph as **练习 N**：, numbered from 1 on each page."""
+    for page in CHAPTERS:
+        text = page.read_text(encoding="utf-8")
+        labels = re.findall(r"^\*\*(练习\s*\d+|\d+\.)\*\*(.)", text, re.M)
+        assert all(label == f"练习 {n}" and after == "："
+                   for n, (label, after) in enumerate(labels, 1)), (page.name, labels)
+
+
+def test_number_ranges_use_one_sign():
+    """A range of numbers is written 0～255 (full-width tilde), not 0~255 or 0–255."""
+    ranges = re.compile(r"\d+(?:\.\d+)?\s*[%％]?\s*[~–—]\s*\d")
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in READER_FILES
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if ranges.search(line)]
+    assert found == []

