@@ -67,7 +67,7 @@ def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
         config = load_config(str(site / "mkdocs.yml"))
         renderer = markdown.Markdown(extensions=config["markdown_extensions"],
                                      extension_configs=config["mdx_configs"])
-        html = renderer.convert(page.read_text(encoding="utf-8"))
+        html = renderer.convert(page.read_text(encoding="utf-8-sig"))  # as MkDocs reads it
     finally:
         os.chdir(cwd)
     return html, renderer

@@ -9,10 +9,13 @@ import pytest
 
 from tests.harness.examples import blocks
 from tests.harness.fences import scan
+from tests.harness.plugin import site_sybil
 from tests.harness.snippets import code_chunks
 from tests.sites import ROOT, rendered_python_blocks
 
-PAGES = sorted((ROOT / "docs").rglob("*.md"))
+# Every file MkDocs builds as a page (its Markdown extensions), at any depth.
+PAGES = sorted(page for page in (ROOT / "docs").rglob("*")
+               if page.suffix in {".md", ".markdown", ".mdown", ".mkdn", ".mkd"})
 
 
 def code_lines(text: str) -> list[str]:
@@ -22,7 +25,7 @@ def code_lines(text: str) -> list[str]:
 def harness_view(page) -> list[tuple[int, str, str, list[str]]]:
     """(line, language, what the harness does with it, the code it runs) per python fence."""
     name = page.relative_to(ROOT).as_posix()
-    text = page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8-sig")
     collected = {block.fence.line: block for block in blocks(text, name, ROOT)}
     view = []
     for fence in scan(text).fences:
@@ -63,3 +66,10 @@ def test_every_python_block_a_reader_sees_is_run_as_shown(page):
 
 def test_pages_exist():
     assert len(PAGES) >= 2
+
+
+@pytest.mark.parametrize("name", ["docs/deep/er/page.md", "docs/page.markdown", "docs/p.mkd"])
+def test_the_harness_collects_every_file_mkdocs_builds_as_a_page(name):
+    assert site_sybil(ROOT).should_parse(ROOT / name)
+    assert not site_sybil(ROOT).should_parse(ROOT / "README.md")
+    assert not site_sybil(ROOT).should_parse(ROOT / "tests" / "fixtures" / "every_fence_kind.md")

@@ -87,6 +87,26 @@ PAGES = {
         "import subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
         f"open({str(SENTINEL)!r} + '.pid', 'w').write(str(child.pid))")),
     "docs/a08_after_leaks.md": page(py(">>> print('quiet')\nquiet")),
+    "docs/a09_hang_doctest.md": page(py(">>> import time\n>>> time.sleep(3600)",
+                                        marker="<!-- timeout: 3 测试：会卡住 -->")),
+    "docs/a10_escaped_session.md": page(py(
+        "import subprocess\nchild = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
+        f"open({str(SENTINEL)!r} + '.escaped', 'w').write(str(child.pid))")),
+    "docs/a11_crash_at_release.md": page(py(
+        "class Fragile:\n    def __del__(self):\n        import ctypes\n        ctypes.string_at(0)\n\n"
+        "fragile = Fragile()")),
+    "docs/a12_late_output.md": page(py(
+        "import threading\nthreading.Timer(0.5, print, ['too late']).start()")),
+    "docs/a13_decorated_thread.md": page(py(
+        "import threading, time, torch\n\n@torch.no_grad()\ndef serve():\n    while True:\n"
+        "        time.sleep(0.1)\n\nthreading.Thread(target=serve, daemon=True).start()")),
+    "docs/a14_main_module.md": page(
+        py("import pickle\n\nclass Point:\n    def __init__(self, x):\n        self.x = x\n\n"
+           "print(pickle.loads(pickle.dumps(Point(1))).x)", "1"),
+        py(">>> class Pair:\n...     pass\n>>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'")),
+    "docs/deep/er/e01_bom.md": "\ufeff" + py(">>> 1 + 1\n3"),
+    "docs/e02_other_extension.markdown": page(py(">>> 2 + 2\n5")),
+    "docs/e03_only_ellipsis.md": page(py("print(3)", "...")),
     # Output streams.
     "docs/b01_stderr.md": page(py("import sys\nprint('oops', file=sys.stderr)")),
     "docs/b02_stderr_marked.md": page(py(
@@ -132,11 +152,24 @@ EXPECTED = {
     "a05_hang": ["docs/a05_hang.md, line 4: the block did not finish within its time limit of 3 s",
                  'File "docs/a05_hang.md", line 8', 'File "docs/a05_hang.md", line 10',
                  "docs/a05_hang.md, line 13: not run: the page's process was stopped at line 4"],
-    "a06_thread_left": ["docs/a06_thread_left.md: the page left work running when it ended",
+    "a06_thread_left": ["docs/a06_thread_left.md: the page did not end cleanly",
                         "threads still running after the page's objects were freed: Thread-1 "
                         "(chatter) (daemon, runs chatter in a06_thread_left.md)"],
-    "a07_child_left": ["docs/a07_child_left.md: the page left work running when it ended",
+    "a07_child_left": ["docs/a07_child_left.md: the page did not end cleanly",
                        "child processes still running", "sleep 300"],
+    "a09_hang_doctest": ['File "docs/a09_hang_doctest.md", line 6',
+                         "docs/a09_hang_doctest.md, line 4: the block did not finish"],
+    "a10_escaped_session": ["docs/a10_escaped_session.md: the page did not end cleanly",
+                            "sleep 301"],
+    "a11_crash_at_release": ["docs/a11_crash_at_release.md: the page did not end cleanly",
+                             "hung or crashed while the page's objects were being freed"],
+    "a12_late_output": ["docs/a12_late_output.md: the page did not end cleanly",
+                        "output written after its last block", "too late"],
+    "a13_decorated_thread": ["docs/a13_decorated_thread.md: the page did not end cleanly",
+                             "runs serve in a13_decorated_thread.md"],
+    "deep/er/e01_bom": ['File "docs/deep/er/e01_bom.md", line 2', "Expected:\n    3\nGot:\n    2"],
+    "e02_other_extension": ['File "docs/e02_other_extension.markdown", line 4'],
+    "e03_only_ellipsis": ['an 输出 block that shows only "..." checks nothing'],
     "b01_stderr": ["docs/b01_stderr.md, line 3: the block wrote to standard error", "oops"],
     "b03_fd_writes": ["docs/b03_fd_writes.md, line 3: the block wrote to standard error",
                       "from C", "docs/b03_fd_writes.md, line 8: the block printed outside "
@@ -159,7 +192,8 @@ EXPECTED = {
                        "end marker after it"],
     "d05_block_form": ["docs/d05_block_form.md, line 4: the block form of --8<-- is not supported"],
 }
-PASSING = {"a01_chdir", "a08_after_leaks", "b02_stderr_marked", "d01_includes"}
+PASSING = {"a01_chdir", "a08_after_leaks", "a14_main_module", "b02_stderr_marked",
+           "d01_includes"}
 
 
 @pytest.fixture(scope="module")
@@ -203,10 +237,21 @@ def test_hung_example_stopped_within_its_limit_and_run_goes_on(edge_run):
     assert "docs/a08_after_leaks.md" not in edge_run.stdout.split("short test summary info")[-1]
 
 
-def test_leftover_child_process_is_stopped(edge_run):
-    pid = int(Path(str(SENTINEL) + ".pid").read_text())
+def _gone(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+@pytest.mark.parametrize("suffix", [".pid", ".escaped"])  # in the page's session, and not
+def test_leftover_child_process_is_stopped(edge_run, suffix):
+    pid = int(Path(str(SENTINEL) + suffix).read_text())
     time.sleep(0.5)
-    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    assert _gone(pid)
+
+
+def test_collect_only_is_not_a_failure(edge_run):
+    result = run_pytest(edge_run.site, "--collect-only", "docs", env={"TMPDIR": str(EDGE_TMP)})
+    assert result.returncode == 0, result.stdout[-2000:]
 
 
 def test_a_page_whose_process_died_is_not_recorded_but_others_are(edge_run):
@@ -377,14 +422,15 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
 
 
 def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
-    site = make_site(tmp_path / "site", {"docs/slow.md": SLOW_PAGE})
+    """An interrupted docs-update too: it must not rewrite the wrong output it already saw."""
+    site = make_site(tmp_path / "site", {"docs/slow.md": SLOW_PAGE.replace(">>> 1\n1", ">>> 1\n2")})
     temp = tmp_path / "tmp"
     temp.mkdir()
     before = _tree(site)
     env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE="cpu", CUDA_VISIBLE_DEVICES="",
                TMPDIR=str(temp))
     run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "--rootdir", str(site), "docs"], cwd=site, env=env,
+                            "--rootdir", str(site), "--docs-update", "docs"], cwd=site, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert _wait_for_page_process(temp), "the page never started"
@@ -395,5 +441,44 @@ def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
             run.kill()
     assert run.returncode != 0
     assert "never reported" in output, output[-2000:]
+    assert "no page was rewritten" in output
     assert _tree(site) == before
     assert not list(temp.glob("docs-page-*")), "scratch folders left"
+
+
+KILLED_PAGE = page(py(
+    "import subprocess, time\n"
+    "child = subprocess.Popen(['sleep', '302'], start_new_session=True)\n"
+    "open('../pids', 'w').write(f'{child.pid}')\ntime.sleep(120)"))
+
+
+def test_kill_9_of_pytest_takes_the_pages_and_their_children_along(tmp_path):
+    site = make_site(tmp_path / "site", {"docs/killed.md": KILLED_PAGE})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE="cpu", CUDA_VISIBLE_DEVICES="",
+               TMPDIR=str(temp))
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "--rootdir", str(site), "docs"], cwd=site, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for_page_process(temp), "the page never started"
+        [pids] = list(temp.glob("docs-page-*/pids"))
+        child = int(pids.read_text())
+        page_pid = int(next(p.name for p in Path("/proc").glob("[0-9]*") if _cwd_in(p, temp)))
+        run.kill()
+        run.wait(30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (_gone(child) and _gone(page_pid)):
+            time.sleep(0.2)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert _gone(page_pid) and _gone(child)
+
+
+def _cwd_in(proc: Path, folder: Path) -> bool:
+    try:
+        return os.readlink(proc / "cwd").startswith(str(folder))
+    except OSError:
+        return False

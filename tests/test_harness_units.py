@@ -111,3 +111,31 @@ def test_rewrite_skips_a_page_that_changed_meanwhile(tmp_path):
     change = Difference("p.md", 2, 1, "", "output", "x\n", "z\n")
     assert rewrite(tmp_path, [change]) == ([], [change])
     assert page.read_text(encoding="utf-8") == "```text title=\"输出\"\ny\n```\n"
+
+
+def test_rewrite_matches_a_tab_shown_in_a_doctest_output(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("```python\n>>> print('a\\tb', 1)\na\tb 2\n```\n", encoding="utf-8")
+    change = Difference("p.md", 3, 1, "", "doctest", "a       b 2\n", "a       b 1\n")
+    assert rewrite(tmp_path, [change]) == ([change], [])
+
+
+def test_rewrite_leaves_a_page_with_a_lone_carriage_return(tmp_path):
+    page = tmp_path / "p.md"
+    text = "前言\r后文\n```text title=\"输出\"\nx\n```\n"
+    page.write_text(text, encoding="utf-8", newline="")
+    change = Difference("p.md", 4, 1, "", "output", "x\n", "y\n")
+    assert rewrite(tmp_path, [change]) == ([], [change])
+    assert page.read_bytes() == text.encode()
+
+
+@pytest.mark.parametrize("new,problem", [
+    ("tensor([1.])\n", None),
+    ("```\ntail\n", "would close the fence"),
+    ("10%\r100%\n", "carriage return"),
+])
+def test_outputs_that_cannot_be_written_into_a_page(new, problem):
+    from tests.harness.outputs import unwritable
+
+    found = unwritable(new)
+    assert (found is None) if problem is None else problem in found

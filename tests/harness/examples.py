@@ -20,6 +20,7 @@ page and line: nothing a reader sees as Python passes without running.
 
 from __future__ import annotations
 
+import doctest
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,6 +156,13 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
                              f"(at most {MAX_TIMEOUT:.0f}) and a reason: "
                              f"<!-- timeout: 300 为什么这个示例要跑这么久 -->")
             return block
+    if fence.output is not None and fence.output.body.strip() == "...":
+        block.problem = 'an 输出 block that shows only "..." checks nothing: show the output'
+        return block
+    if block.kind == "doctest" and any(
+            example.want.strip() == "..." for example in _doctest_examples(fence.body)):
+        block.problem = 'a >>> output of only "..." checks nothing: show the output'
+        return block
     if fence.language == "pycon" and block.kind != "doctest":
         block.problem = "a pycon block must be a >>> session"
     elif block.kind == "doctest" and fence.output:
@@ -168,6 +176,13 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         except SnippetError as error:
             block.problem = str(error)
     return block
+
+
+def _doctest_examples(body: str) -> list[doctest.Example]:
+    try:
+        return doctest.DocTestParser().get_examples(body)
+    except ValueError:
+        return []  # a malformed session: running it reports the problem with its line
 
 
 def _marker_problem(markers: list[Marker]) -> str | None:

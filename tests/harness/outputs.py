@@ -12,6 +12,7 @@ that stopped printing) is left for a person, and the update fails.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -75,6 +76,18 @@ def shown_form(got: str, doctest_form: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
+
+
+def unwritable(new: str) -> str | None:
+    """Why ``new`` cannot be written into a page as it is, or None."""
+    if "\r" in new:
+        return "the new output holds a carriage return (\\r), which a page cannot show"
+    if any(_FENCE_LINE.match(line) for line in new.split("\n")):
+        return "the new output holds a line of backticks or tildes, which would close the fence"
+    return None
+
+
 def exception_only(got: str) -> str | None:
     """``Type: message`` of the last traceback doctest appended to ``got``, or None."""
     lines = got.rstrip("\n").split("\n")
@@ -106,12 +119,15 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
         path = root / page
         with open(path, encoding="utf-8", newline="") as handle:  # no newline translation
             text = handle.read()
+        if re.search(r"\r(?!\n)", text):  # a line break to sybil, not to this rewrite
+            stale.extend(changes)
+            continue
         lines = split_lines(text)
         for change in sorted(changes, key=lambda d: d.line, reverse=True):
             start = change.line - 1
-            now = [strip_container(line, change.indent).strip()
+            now = [strip_container(line, change.indent).strip().expandtabs()
                    for line in lines[start:start + change.count]]
-            if now != [line.strip() for line in change.expected.split("\n")[:-1]]:
+            if now != [line.strip().expandtabs() for line in change.expected.split("\n")[:-1]]:
                 stale.append(change)
                 continue
             ending = _line_ending(lines, start)
@@ -121,9 +137,11 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
                 for line in change.got.split("\n")[:-1]]
             rewritten.append(change)
         new_text = "".join(lines)
-        if new_text != text:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
+        if new_text != text:  # written beside it, then renamed: a crash never leaves half a page
+            partial = path.with_name(f".{path.name}.docs-update")
+            with open(partial, "w", encoding="utf-8", newline="") as handle:
                 handle.write(new_text)
+            os.replace(partial, path)
     rewritten.sort(key=lambda d: (d.page, d.line))
     return rewritten, stale
 

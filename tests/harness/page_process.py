@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import gc
+import inspect
 import multiprocessing
 import os
 import random
@@ -39,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,7 @@ SCRATCH_PREFIX = "docs-page-"
 # Importing changes no setting: each page still starts from the libraries' defaults.
 PRELOAD = ["torch", "numpy", "torchvision", "matplotlib.pyplot", __name__]
 _LEFTOVER_GRACE = 2.0  # seconds a page's threads and children get to finish on their own
+WATCHDOG = "docs-harness-watchdog"  # the page's own thread that watches pytest
 
 
 class PageStopped(Exception):
@@ -64,6 +67,7 @@ class PageSetup:
     folder: Path  # harness-owned: cwd/ for the page, fd files, the stack dump
     seed: int
     update: bool
+    pytest_pid: int  # the page stops itself and everything it started if pytest disappears
 
 
 @dataclass
@@ -72,6 +76,7 @@ class PageEnd:
 
     threads: list[str] = field(default_factory=list)
     library_threads: list[str] = field(default_factory=list)  # libraries' own daemons
+    late_output: str = ""  # written after the last block had reported
     children: list[str] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     rss_after_release_mb: float = 0.0
@@ -108,7 +113,8 @@ class PageProcess:
         ctx = context()
         self.connection, child_end = ctx.Pipe()
         self.process = ctx.Process(
-            target=page_main, args=(child_end, PageSetup(page, root, self.folder, seed, update)),
+            target=page_main,
+            args=(child_end, PageSetup(page, root, self.folder, seed, update, os.getpid())),
             name=f"docs page {page}")
         try:
             self.process.start()
@@ -130,7 +136,7 @@ class PageProcess:
         except (BrokenPipeError, ConnectionResetError, EOFError):
             answered = True  # the process is gone: recv below says so
         if not answered:
-            stack = self._stack_dump()
+            stack = self._stack_dump(block)
             self.kill()
             self.stopped = f"the page's process was stopped at line {block.fence.line} (time limit)"
             raise PageStopped(
@@ -160,32 +166,39 @@ class PageProcess:
         if not self.stopped and not self.busy and self.process.is_alive():
             with contextlib.suppress(OSError, EOFError, BrokenPipeError):
                 self.connection.send(("finish", None))
-                if self.connection.poll(_LEFTOVER_GRACE + 30):
+                if self.connection.poll(2 * _LEFTOVER_GRACE + 15):
                     end = self.connection.recv()
-        self.process.join(10)
+        self.process.join(5)
         survivors = self.kill()
         self.close()
         return end, survivors
 
     def kill(self) -> list[str]:
-        """Stop the page's process and everything in its session; what was still running."""
-        survivors = []
-        pgid = self.process.pid
-        if pgid:
-            survivors = _session_members(pgid)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+        """Stop the page's process and everything it started (its session, and every
+        descendant, even one that left the session); what else was still running."""
+        pid = self.process.pid
+        if not pid:
+            return []
+        survivors = [f"{p} {_command(p)}" for p in _descendants(pid) | _session(pid) - {pid}]
+        for _ in range(3):  # children first: a page killed first would orphan them to init
+            doomed = _descendants(pid) | _session(pid)
+            for victim in sorted(doomed - {pid}) + ([pid] if pid in doomed else []):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(victim, signal.SIGKILL)
+            if not doomed:
+                break
+            time.sleep(0.05)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(10)
-        return [s for s in survivors if not s.startswith(f"{pgid} ")]
+        return survivors
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.connection.close()
         remove_scratch(self.folder)
 
-    def _stack_dump(self) -> str:
+    def _stack_dump(self, block: Block) -> str:
         dump = self.folder / "stack.txt"
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.process.pid, signal.SIGUSR1)
@@ -198,7 +211,13 @@ class PageProcess:
                 text = dump.read_text(encoding="utf-8", errors="replace")
                 break
             time.sleep(0.05)
-        return _readable_stack(text, self.root) or "  (no stack could be read)"
+        lines = []
+        if block.kind == "doctest":
+            import doctest
+
+            lines = [block.fence.body_line + example.lineno
+                     for example in doctest.DocTestParser().get_examples(block.fence.body)]
+        return _readable_stack(text, self.root, lines) or "  (no stack could be read)"
 
 
 def remove_scratch(folder: Path) -> None:
@@ -220,30 +239,29 @@ def sweep_stale_scratch() -> None:
             remove_scratch(folder)
 
 
-def _session_members(sid: int) -> list[str]:
-    """'pid command' of every live process in session ``sid`` (Linux /proc; [] elsewhere)."""
-    members = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[3]) == sid and fields[0] != "Z":
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
-                    errors="replace").strip()
-                members.append(f"{entry.name} {command[:120]}")
-    return members
-
-
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
-def _readable_stack(dump: str, root: Path) -> str:
-    """The main thread's frames from a faulthandler dump, innermost last, paths shortened."""
-    dump = dump.replace(f"{Path(root).resolve()}/", "").replace(f"{root}/", "")
+_DOCTEST_FRAME = re.compile(r'File "<doctest (?P<page>[^"]+)\[(?P<index>\d+)\]>", line (?P<line>\d+)')
+
+
+def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
+    """The main thread's frames from a faulthandler dump, innermost last: the page's and the
+    snippets' frames, and the libraries' they called; >>> examples shown at their page line."""
     threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
     main = next((t for t in threads if t.startswith("Current thread")), threads[0] if threads else "")
     frames = [line.strip() for line in main.splitlines()[1:] if _FRAME.match(line)]
-    frames = [f for f in frames if "/tests/harness/" not in f and "multiprocessing/" not in f]
+    harness = ("/tests/harness/", "/multiprocessing/", "/doctest.py", 'File "<string>"')
+    frames = [f for f in frames if not any(part in f for part in harness)]
+
+    def page_line(match: re.Match) -> str:
+        index, line = int(match.group("index")), int(match.group("line"))
+        if index < len(doctest_lines):
+            return f'File "{match.group("page")}", line {doctest_lines[index] + line - 1}'
+        return match.group(0)
+
+    frames = [_DOCTEST_FRAME.sub(page_line, frame).replace(f"{Path(root).resolve()}/", "")
+              .replace(f"{root}/", "") for frame in frames]
     return "\n".join(f"  {frame}" for frame in reversed(frames))
 
 
@@ -251,7 +269,8 @@ def _readable_stack(dump: str, root: Path) -> str:
 
 def page_main(connection, setup: PageSetup) -> None:
     os.setsid()
-    _die_with_parent()
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: descendants that leave the session stay ours
+    _watch_pytest(setup.pytest_pid)
     stdio = StdioFiles(setup.folder)
     stack_dump = open(setup.folder / "stack.txt", "w", encoding="utf-8")
     faulthandler.register(signal.SIGUSR1, file=stack_dump, all_threads=True)
@@ -263,7 +282,11 @@ def page_main(connection, setup: PageSetup) -> None:
     random.seed(setup.seed)
     numpy.random.seed(setup.seed)
     torch.manual_seed(setup.seed)
-    namespace: dict = {"__name__": "__main__"}
+    # The page's code runs in a real __main__ module, as a reader's script does: classes and
+    # functions defined on the page pickle (torch.save of a model, DataLoader workers).
+    main = types.ModuleType("__main__")
+    sys.modules["__main__"] = main
+    namespace = main.__dict__
     state = PageState(setup.root, setup.update, stdio)
     while True:
         try:
@@ -274,6 +297,8 @@ def page_main(connection, setup: PageSetup) -> None:
             # Returning lets multiprocessing run its finalizers (queues, semaphores) on exit,
             # but it would also wait for non-daemon threads: a leak (reported) must not hang.
             end = _release(namespace)
+            late = stdio.new_text()
+            end.late_output = (late[1] + late[2]).strip()
             connection.send(end)
             connection.close()
             if end.threads:
@@ -294,11 +319,34 @@ def page_main(connection, setup: PageSetup) -> None:
         connection.send(outcome)
 
 
-def _die_with_parent() -> None:
+def _prctl(option: int, value: int) -> None:
     with contextlib.suppress(Exception):
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(option, value)
+
+
+def _watch_pytest(pytest_pid: int) -> None:
+    """If pytest disappears (kill -9), stop this page and everything it started: its parent
+    is the fork server, so no parent-death signal would tell it."""
+
+    def watch():
+        while _alive(pytest_pid):
+            time.sleep(0.5)
+        for victim in _descendants(os.getpid()):
+            with contextlib.suppress(OSError):
+                os.kill(victim, signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name=WATCHDOG, daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def _release(namespace: dict) -> PageEnd:
@@ -307,10 +355,11 @@ def _release(namespace: dict) -> PageEnd:
     end = PageEnd(peak_rss_mb=_peak_rss_mb())
     deadline = time.monotonic() + _LEFTOVER_GRACE
     for thread in threading.enumerate():
-        if thread is not threading.main_thread():
+        if thread is not threading.main_thread() and thread.name != WATCHDOG:
             thread.join(max(0.0, deadline - time.monotonic()))
     for thread in threading.enumerate():
-        if thread is threading.main_thread() or not thread.is_alive():
+        if (thread is threading.main_thread() or thread.name == WATCHDOG
+                or not thread.is_alive()):
             continue
         described = f"{thread.name} ({'daemon' if thread.daemon else 'not daemon'}" + (
             f", runs {_thread_origin(thread)})" if _thread_origin(thread) else ")")
@@ -329,6 +378,9 @@ def _release(namespace: dict) -> PageEnd:
     while time.monotonic() < deadline and _children():
         time.sleep(0.05)
     end.children = _children()
+    for leftover in _descendants(os.getpid()):  # reported above; stopped here, even those
+        with contextlib.suppress(OSError):     # that left the page's session
+            os.kill(leftover, signal.SIGKILL)
     end.rss_after_release_mb = rss_mb()
     torch = sys.modules.get("torch")
     if device.MODE == "cuda" and torch is not None and torch.cuda.is_initialized():
@@ -338,8 +390,8 @@ def _release(namespace: dict) -> PageEnd:
 
 
 def _thread_code(thread: threading.Thread):
-    """The code a thread runs: its target, or the run() of a Thread subclass."""
-    target = getattr(thread, "_target", None) or type(thread).run
+    """The code a thread runs: its target (decorators unwrapped), or a subclass's run()."""
+    target = inspect.unwrap(getattr(thread, "_target", None) or type(thread).run)
     return getattr(target, "__code__", None), getattr(target, "__qualname__", "?")
 
 
@@ -355,14 +407,42 @@ def _thread_origin(thread: threading.Thread) -> str:
 
 
 def _children() -> list[str]:
-    found = []
-    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            for pid in (task / "children").read_text().split():
-                with contextlib.suppress(OSError):
-                    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-                    found.append(f"{pid} {command.decode(errors='replace').strip()[:120]}")
+    """Every live descendant of this process (a subreaper: orphans are re-parented here)."""
+    return [f"{pid} {_command(pid)}" for pid in sorted(_descendants(os.getpid()))]
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, session id) of every live process (Linux /proc; {} elsewhere)."""
+    table = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] not in ("Z", "X"):
+                table[int(entry.name)] = (int(fields[1]), int(fields[3]))
+    return table
+
+
+def _descendants(pid: int) -> set[int]:
+    table = _processes()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, (parent, _) in table.items()
+                    if parent in frontier and child not in found}
+        found |= frontier
     return found
+
+
+def _session(sid: int) -> set[int]:
+    return {pid for pid, (_, session) in _processes().items() if session == sid}
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "?"
+    return raw.decode(errors="replace").strip()[:120]
 
 
 def _peak_rss_mb() -> float:

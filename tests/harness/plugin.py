@@ -18,7 +18,9 @@ from . import device, outputs, page_process, record  # device first: it hides th
 from .examples import make_parser
 from .run_state import RUN, LeftRunning, Run
 
-PAGE_PATTERNS = ["docs/*.md", "docs/*/*.md"]
+# Every file MkDocs builds as a page, at any depth (its list of Markdown extensions); matched
+# from the right, relative to docs/.
+PAGE_PATTERNS = [f"*.{ext}" for ext in ("md", "markdown", "mdown", "mkdn", "mkd")]
 # Seeded so that a forgotten seed fails the same way every run; DOCS_SEED changes it, and
 # tests/test_fresh_reader.py runs every page under another seed: a page whose output hangs
 # on the harness's seed would not show a reader's fresh Python what the page shows.
@@ -34,7 +36,8 @@ def site_sybil(root: Path, run: Run | None = None) -> Sybil:
     return Sybil(
         parsers=[make_parser(root, run.evaluate if run else not_running)],
         patterns=PAGE_PATTERNS,
-        path=str(root),
+        path=str(root / "docs"),
+        encoding="utf-8-sig",  # as MkDocs reads pages: a byte-order mark is not text
         teardown=run.finish_page if run else None,
     )
 
@@ -112,13 +115,17 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     session.config.stash[_RSS_AT_END] = page_process.rss_mb()  # before the record's describe() imports torch
     if not run.collected:
         return
+    if session.config.option.collectonly:
+        return
     missing = run.unreported()
     if missing and session.exitstatus == 0:
         session.exitstatus = 1  # an example that never reported cannot count as passed
     if run.mode == "cuda" and run.outcomes and run.cuda_count() == 0:
         session.exitstatus = 1  # examples ran, yet none touched the GPU: not a CUDA run
     complete = run.complete_pages()
-    if run.update:
+    if run.update and missing:
+        pass  # an interrupted update rewrites nothing: the pages stay exactly as they were
+    elif run.update:
         # An update run proves nothing about the pages as they were: no verification record.
         run.rewritten, run.stale = outputs.rewrite(run.root, run.findings.differences)
         if run.stale:
@@ -153,7 +160,7 @@ def pytest_unconfigure(config) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:
     config = terminalreporter.config
     run = config.stash.get(RUN, None)
-    if run is None or not run.collected:
+    if run is None or not run.collected or config.option.collectonly:
         return
     write = terminalreporter.write_line
     totals = sum(run.outcomes.values(), Counter())
@@ -179,7 +186,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
         write(f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
               f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
               f"record: {run.drift}")
-    if run.update:
+    if run.update and missing:
+        write("docs-update: the run did not finish, so no page was rewritten", red=True)
+    elif run.update:
         _update_summary(terminalreporter, run)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import device, warns
 from .examples import Block
-from .outputs import Difference, Raised, error_form, exception_only, shown_form
+from .outputs import Difference, Raised, error_form, exception_only, shown_form, unwritable
 
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
@@ -203,7 +203,7 @@ def _doctest_difference(block: Block, example: doctest.Example, got: str,
         return Difference(kind="error", got=error_form(raised), problem=_earlier_raise(state),
                           **common)
     new = shown_form(got, doctest_form=True)
-    problem = _earlier_raise(state)
+    problem = _earlier_raise(state) or unwritable(new)
     if not problem and not new:
         problem = f"the example at line {line} prints nothing now"
     if not problem and any(shown.lstrip().startswith(">>>") for shown in new.splitlines()):
@@ -223,13 +223,11 @@ def _earlier_raise(state: PageState) -> str | None:
 def _run_doctest(block: Block, namespace: dict, doctest_lines: dict[str, list[int]],
                  state: PageState, outcome: Outcome) -> list[str]:
     test = doctest.DocTestParser().get_doctest(
-        block.fence.body, namespace, block.page, block.page, block.fence.line)
+        block.fence.body, {}, block.page, block.page, block.fence.line)
+    test.globs = namespace  # the page's own __main__, not a copy: what a class defined here
     doctest_lines[block.page] = [example_line(block, example) for example in test.examples]
-    runner = _Runner(block, state, outcome)
-    try:
-        runner.run(test, clear_globs=False)
-    finally:
-        namespace.update(test.globs)  # DocTest works on a copy; later blocks need these names
+    runner = _Runner(block, state, outcome)  # pickles by, and later blocks see, is the page's
+    runner.run(test, clear_globs=False)
     kept = [report for difference, report in runner.reports
             if not (state.update and difference is not None and difference.problem is None)]
     return ["".join(kept)] if kept else []
@@ -271,7 +269,8 @@ def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome)
     difference = Difference(
         block.page, output.body_line, output.body.count("\n"), output.indent, "output",
         output.body, new,
-        problem=_earlier_raise(state) or (None if new else "the block prints nothing now"))
+        problem=_earlier_raise(state) or unwritable(new)
+        or (None if new else "the block prints nothing now"))
     outcome.differences.append(difference)
     if state.update and difference.problem is None:
         return []

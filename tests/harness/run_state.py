@@ -82,6 +82,13 @@ class Run:
             self.memory.append(PageMemory(page.page, end.peak_rss_mb, end.rss_after_release_mb,
                                           end.cuda_allocated_after_release))
         left = []
+        if end is None and not page.stopped:  # a stopped page has already failed
+            left.append("its process hung or crashed while the page's objects were being freed "
+                        "(a __del__ or a finalizer at the end of the page); nothing after the "
+                        "last block could be checked")
+        elif end is not None and end.late_output:
+            left.append("output written after its last block had finished (a thread or a "
+                        f"process still printing):\n    {end.late_output[:2000]}")
         if end and end.threads:
             left.append("threads still running after the page's objects were freed: "
                         + "; ".join(end.threads))
@@ -90,8 +97,7 @@ class Run:
             left.append("child processes still running (stopped now): " + "; ".join(children))
         if left:
             raise LeftRunning(
-                f"{page.page}: the page left work running when it ended, which could print into "
-                f"or slow down the pages after it:\n  " + "\n  ".join(left)
+                f"{page.page}: the page did not end cleanly:\n  " + "\n  ".join(left)
                 + "\nJoin threads and wait for (or terminate) processes the page starts.")
 
     def stop_all(self) -> None:

@@ -75,6 +75,9 @@ def resolve(target: str, root: Path, space: str = "") -> CodeChunk:
                 if not _is_marker(line)]
     else:
         kept = _section_lines(lines, section, path_text)
+    # pymdownx reads an included section for includes too: an escaped one loses its ";".
+    kept = [(number, line.replace(";", "", 1) if INCLUDE.match(line) and
+             INCLUDE.match(line).group("escape") else line) for number, line in kept]
     for number, line in kept:
         if include_target(line) is not None:
             raise SnippetError(f"{path_text}, line {number}: an include inside an included "

@@ -37,7 +37,8 @@ def is_deprecation(category: type, message: str) -> bool:
 def warning_class(name: str) -> type[Warning] | None:
     """A built-in warning class by name (``FutureWarning``), or None."""
     found = getattr(builtins, name, None)
-    if isinstance(found, type) and issubclass(found, Warning):
+    # Warning itself would excuse every warning, deprecations included: name the real class.
+    if isinstance(found, type) and issubclass(found, Warning) and found is not Warning:
         return found
     return None
 
