@@ -53,6 +53,13 @@ def test_code_blocks_have_copy_buttons(page, base_url):
     ("批次", "glossary/#batch", "tensors/#image-batch"),
     ("周期", "glossary/#epoch", "training/#mnist-train"),  # 时代 finds nothing: a search stop word
     ("全连接层", "glossary/#linear-layer", "nn/#layer"),
+    ("卷积核", "glossary/#kernel", "cnn/#why"),
+    ("滤波器", "glossary/#kernel", "cnn/#why"),
+    ("池化", "glossary/#pooling", "cnn/#pooling"),
+    ("批量归一化", "glossary/#batch-normalization", "cnn/#batchnorm"),
+    ("数据增强", "glossary/#data-augmentation", "data/#augmentation"),
+    ("数据扩增", "glossary/#data-augmentation", "data/#augmentation"),
+    ("验证集", "glossary/#validation-set", "data/#split"),
 ])
 def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(page, base_url, query,
                                                                        entry, taught):
