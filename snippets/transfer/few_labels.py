@@ -31,7 +31,7 @@ print("源任务训练图片", len(x_source), "| 目标任务可选图片", len(
 torch.manual_seed(0)
 pretrained = SmallCNN(num_classes=5)
 optimizer = torch.optim.Adam(pretrained.parameters(), lr=1e-3)
-fit(pretrained, x_source, y_source, optimizer, epochs=3)
+fit(pretrained, x_source, y_source, optimizer, epochs=2)
 source_test = y_test < 5
 source_acc = accuracy(pretrained, x_test[source_test], y_test[source_test])
 print(f"预训练模型认 0–4 的测试准确率：{source_acc:.1%}")

@@ -53,6 +53,10 @@ def test_code_blocks_have_copy_buttons(page, base_url):
     ("批次", "glossary/#batch", "tensors/#image-batch"),
     ("周期", "glossary/#epoch", "training/#mnist-train"),  # 时代 finds nothing: a search stop word
     ("全连接层", "glossary/#linear-layer", "nn/#layer"),
+    ("骨干网络", "glossary/#backbone", "transfer/#what"),
+    ("主干网络", "glossary/#backbone", "transfer/#what"),
+    ("早停", "glossary/#early-stopping", "toolkit/#stopping"),
+    ("提前停止", "glossary/#early-stopping", "toolkit/#stopping"),
 ])
 def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(page, base_url, query,
                                                                        entry, taught):
