@@ -196,6 +196,8 @@ CHAPTER_TERMS = [
     ("计算图", "autograd/"), ("叶子节点", "autograd/"),
     ("激活函数", "nn/"), ("数据加载器", "nn/"),
     ("损失函数", "training/"), ("测试集", "training/"),
+    ("迁移学习", "transfer/"), ("冻结", "transfer/"),
+    ("检查点", "toolkit/"), ("混合精度", "toolkit/"),
     ("分布式", "scaling/"), ("部署", "scaling/"),
 ]
 

@@ -60,6 +60,10 @@ def test_code_blocks_have_copy_buttons(page, base_url):
     ("数据增强", "glossary/#data-augmentation", "data/#augmentation"),
     ("数据扩增", "glossary/#data-augmentation", "data/#augmentation"),
     ("验证集", "glossary/#validation-set", "data/#split"),
+    ("骨干网络", "glossary/#backbone", "transfer/#what"),
+    ("主干网络", "glossary/#backbone", "transfer/#what"),
+    ("早停", "glossary/#early-stopping", "toolkit/#stopping"),
+    ("提前停止", "glossary/#early-stopping", "toolkit/#stopping"),
 ])
 def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(page, base_url, query,
                                                                        entry, taught):
