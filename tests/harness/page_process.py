@@ -282,6 +282,9 @@ def page_main(connection, setup: PageSetup) -> None:
     random.seed(setup.seed)
     numpy.random.seed(setup.seed)
     torch.manual_seed(setup.seed)
+    # DataLoader workers and the page's own processes start the way a reader's Python starts
+    # them (fork on Linux up to 3.13), not the way the harness started this page.
+    multiprocessing.set_start_method(None, force=True)
     # The page's code runs in a real __main__ module, as a reader's script does: classes and
     # functions defined on the page pickle (torch.save of a model, DataLoader workers).
     main = types.ModuleType("__main__")
