@@ -21,8 +21,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-workers = min(2, os.cpu_count())                            # 两个工作进程读图、做增强
-torch.set_num_threads(max(1, os.cpu_count() - workers))     # 主进程的计算线程：把其余的核留给它
+workers = min(2, os.cpu_count())                  # 两个工作进程读图、做增强
 
 
 def evaluate(model, loader) -> float:
@@ -47,15 +46,21 @@ def train_cnn(augment: bool, epochs=8, seed=0):
     model = build_cnn().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     val_history = []
-    for epoch in range(epochs):
-        model.train()
-        for images, labels in train_loader:
-            images, labels = images.to(device, non_blocking=True), labels.to(device, non_blocking=True)
-            loss = F.cross_entropy(model(images), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        val_history.append(evaluate(model, val_loader))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, os.cpu_count() - workers))   # 训练时把核让一些给工作进程
+    try:
+        for epoch in range(epochs):
+            model.train()
+            for images, labels in train_loader:
+                images = images.to(device, non_blocking=True)
+                labels = labels.to(device, non_blocking=True)
+                loss = F.cross_entropy(model(images), labels)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            val_history.append(evaluate(model, val_loader))
+    finally:
+        torch.set_num_threads(threads)                         # 训练完（或出错时）改回来
     return model, val_history
 
 
