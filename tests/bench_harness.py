@@ -1,6 +1,8 @@
 """Benchmark: the harness's wall time over all pages vs. the same blocks run bare.
 
     python tests/bench_harness.py          # prints both times and their ratio (target ≤ 1.2×)
+    python tests/bench_harness.py docs/tensors.md docs/nn.md    # only these pages
+    BENCH_RUNS=1 python tests/bench_harness.py                  # one run each, not best of 3
 
 "Bare" is one Python process that executes every collected block of every page in
 order, one namespace per page, with no pytest, no sybil, no output checks and no isolation.
@@ -26,14 +28,14 @@ sys.path.insert(0, str(ROOT))
 from tests.harness.fences import find_fences  # noqa: E402
 from tests.harness.snippets import code_chunks  # noqa: E402
 
-RUNS = 3
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
-def run_bare() -> int:
+def run_bare(pages: list[Path]) -> int:
     import torch
 
     blocks = 0
-    for page in sorted((ROOT / "docs").rglob("*.md")):
+    for page in pages:
         namespace = {"__name__": "__main__"}
         os.chdir(tempfile.mkdtemp(prefix="bench-"))
         torch.manual_seed(0)
@@ -65,13 +67,17 @@ def timed(command: list[str], env: dict | None = None) -> float:
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--bare"]:
-        print(run_bare())
+    args = sys.argv[1:]
+    bare_mode = args[:1] == ["--bare"]
+    pages = [ROOT / arg for arg in args[bare_mode:]] or sorted((ROOT / "docs").rglob("*.md"))
+    if bare_mode:
+        print(run_bare(pages))
         return
+    names = [page.relative_to(ROOT).as_posix() for page in pages]
     env_python = sys.executable
-    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "docs"],
+    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *names],
                     env=dict(os.environ, DOCS_DEVICE="cpu"))
-    bare = timed([env_python, __file__, "--bare"])
+    bare = timed([env_python, __file__, "--bare", *names])
     print(f"harness (pytest + sybil, all pages): {harness:6.2f} s  (best of {RUNS})")
     print(f"bare (same blocks, one process):     {bare:6.2f} s  (best of {RUNS})")
     print(f"ratio: {harness / bare:.2f}×  (target ≤ 1.20×) on {os.cpu_count()} cores")
