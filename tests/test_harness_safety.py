@@ -104,6 +104,9 @@ PAGES = {
         py("import pickle\n\nclass Point:\n    def __init__(self, x):\n        self.x = x\n\n"
            "print(pickle.loads(pickle.dumps(Point(1))).x)", "1"),
         py(">>> class Pair:\n...     pass\n>>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'")),
+    "docs/a15_executor.md": page(py(
+        "from concurrent.futures import ThreadPoolExecutor\n\npool = ThreadPoolExecutor(2)\n"
+        "print(pool.submit(sum, [1, 2]).result())", "3")),
     "docs/deep/er/e01_bom.md": "\ufeff" + py(">>> 1 + 1\n3"),
     "docs/e02_other_extension.markdown": page(py(">>> 2 + 2\n5")),
     "docs/e03_only_ellipsis.md": page(py("print(3)", "...")),
@@ -192,7 +195,7 @@ EXPECTED = {
                        "end marker after it"],
     "d05_block_form": ["docs/d05_block_form.md, line 4: the block form of --8<-- is not supported"],
 }
-PASSING = {"a01_chdir", "a08_after_leaks", "a14_main_module", "b02_stderr_marked",
+PASSING = {"a01_chdir", "a08_after_leaks", "a14_main_module", "a15_executor", "b02_stderr_marked",
            "d01_includes"}
 
 

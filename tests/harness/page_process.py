@@ -366,9 +366,10 @@ def _release(namespace: dict) -> PageEnd:
             continue
         described = f"{thread.name} ({'daemon' if thread.daemon else 'not daemon'}" + (
             f", runs {_thread_origin(thread)})" if _thread_origin(thread) else ")")
-        # A library's own daemon (tqdm's monitor) ends with the process and cannot outlive
-        # the page; a thread the page started, or any non-daemon thread, is the page's leak.
-        if thread.daemon and _is_library_code(thread):
+        # A library's own daemon (tqdm's monitor) ends with the process, and an executor's
+        # idle worker (torch.compile's pool) is stopped by Python at exit: neither outlives
+        # the page.  A thread the page started, or any other non-daemon thread, is a leak.
+        if (thread.daemon and _is_library_code(thread)) or _is_executor_worker(thread):
             end.library_threads.append(described)
         else:
             end.threads.append(described)
@@ -402,6 +403,12 @@ def _is_library_code(thread: threading.Thread) -> bool:
     code, _ = _thread_code(thread)
     return code is not None and any(part in code.co_filename
                                     for part in ("/site-packages/", "/dist-packages/"))
+
+
+def _is_executor_worker(thread: threading.Thread) -> bool:
+    code, _ = _thread_code(thread)
+    return code is not None and code.co_filename.replace("\\", "/").endswith(
+        "concurrent/futures/thread.py")
 
 
 def _thread_origin(thread: threading.Thread) -> str:
