@@ -357,8 +357,9 @@ def _release(namespace: dict) -> PageEnd:
     (freeing a DataLoader stops its workers, so children are counted after that)."""
     end = PageEnd(peak_rss_mb=_peak_rss_mb())
     deadline = time.monotonic() + _LEFTOVER_GRACE
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and thread.name != WATCHDOG:
+    for thread in threading.enumerate():  # the page's own threads get a moment to finish
+        if (thread is not threading.main_thread() and thread.name != WATCHDOG
+                and not _tolerated(thread)):
             thread.join(max(0.0, deadline - time.monotonic()))
     for thread in threading.enumerate():
         if (thread is threading.main_thread() or thread.name == WATCHDOG
@@ -369,7 +370,7 @@ def _release(namespace: dict) -> PageEnd:
         # A library's own daemon (tqdm's monitor) ends with the process, and an executor's
         # idle worker (torch.compile's pool) is stopped by Python at exit: neither outlives
         # the page.  A thread the page started, or any other non-daemon thread, is a leak.
-        if (thread.daemon and _is_library_code(thread)) or _is_executor_worker(thread):
+        if _tolerated(thread):
             end.library_threads.append(described)
         else:
             end.threads.append(described)
@@ -403,6 +404,10 @@ def _is_library_code(thread: threading.Thread) -> bool:
     code, _ = _thread_code(thread)
     return code is not None and any(part in code.co_filename
                                     for part in ("/site-packages/", "/dist-packages/"))
+
+
+def _tolerated(thread: threading.Thread) -> bool:
+    return (thread.daemon and _is_library_code(thread)) or _is_executor_worker(thread)
 
 
 def _is_executor_worker(thread: threading.Thread) -> bool:
