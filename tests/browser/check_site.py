@@ -61,7 +61,6 @@ def test_code_blocks_have_copy_buttons(page, base_url):
     ("数据扩增", "glossary/#data-augmentation", "data/#augmentation"),
     ("验证集", "glossary/#validation-set", "data/#split"),
     ("骨干网络", "glossary/#backbone", "transfer/#what"),
-    ("主干网络", "glossary/#backbone", "transfer/#what"),
     ("早停", "glossary/#early-stopping", "toolkit/#stopping"),
     ("提前停止", "glossary/#early-stopping", "toolkit/#stopping"),
 ])
