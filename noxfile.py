@@ -45,13 +45,17 @@ def _use_current_python() -> bool:
 def _up_to_date(env_dir: Path, requirements: list[str]) -> bool:
     """Whether env_dir exists with exactly these requirements installed (its stamp says so)."""
     stamp = env_dir / STAMP.name
-    return ((env_dir / "bin" / "python").is_file() and stamp.is_file()
-            and json.loads(stamp.read_text()).get("sha256") == _digest(requirements))
+    return (
+        (env_dir / "bin" / "python").is_file()
+        and stamp.is_file()
+        and json.loads(stamp.read_text()).get("sha256") == _digest(requirements)
+    )
 
 
 def _write_stamp(env_dir: Path, requirements: list[str]) -> None:
     (env_dir / STAMP.name).write_text(
-        json.dumps({"sha256": _digest(requirements), "requirements": requirements}, indent=1))
+        json.dumps({"sha256": _digest(requirements), "requirements": requirements}, indent=1)
+    )
 
 
 def _digest(requirements: list[str]) -> str:
@@ -67,8 +71,16 @@ def shared_python(session: nox.Session) -> str:
         return str(python)
     if not python.is_file():
         session.run(sys.executable, "-m", "venv", str(ENV_DIR), external=True)
-    session.run(str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                *REQUIREMENTS, external=True)
+    session.run(
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        *REQUIREMENTS,
+        external=True,
+    )
     _write_stamp(ENV_DIR, REQUIREMENTS)
     return str(python)
 
@@ -77,8 +89,7 @@ def shared_python(session: nox.Session) -> str:
 def docs_test(session: nox.Session) -> None:
     """Every example on every page, the harness's own tests and the snippets, on the CPU."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU,
-                **STOP_GENTLY)
+    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU, **STOP_GENTLY)
 
 
 @nox.session(name="docs-test-cuda")
@@ -86,8 +97,9 @@ def docs_test_cuda(session: nox.Session) -> None:
     """The same page examples and snippets on a real CUDA GPU; fails when none is visible."""
     python = shared_python(session)
     targets = session.posargs or ["docs", "tests/test_snippets_standalone.py"]
-    session.run(python, "-m", "pytest", *targets, external=True, env={"DOCS_DEVICE": "cuda"},
-                **STOP_GENTLY)
+    session.run(
+        python, "-m", "pytest", *targets, external=True, env={"DOCS_DEVICE": "cuda"}, **STOP_GENTLY
+    )
     session.log("GPU record written to verification/cuda.json: commit it with the pages it covers.")
 
 
@@ -97,12 +109,22 @@ def docs_update(session: nox.Session) -> None:
     输出 blocks, changed error messages), then check the pages again; review with git diff."""
     python = shared_python(session)
     targets = session.posargs or ["docs"]
-    session.run(python, "-m", "pytest", "-q", "--docs-update", *targets, external=True, env=ON_CPU,
-                **STOP_GENTLY)
+    session.run(
+        python,
+        "-m",
+        "pytest",
+        "-q",
+        "--docs-update",
+        *targets,
+        external=True,
+        env=ON_CPU,
+        **STOP_GENTLY,
+    )
     session.log("Checking the updated pages the way docs-test does:")
     session.run(python, "-m", "pytest", "-q", *targets, external=True, env=ON_CPU, **STOP_GENTLY)
-    session.log("Review the rewritten outputs with `git diff docs`; fix the prose where "
-                "behaviour changed.")
+    session.log(
+        "Review the rewritten outputs with `git diff docs`; fix the prose where behaviour changed."
+    )
 
 
 DRIFT_DIR = Path("verification") / "drift"  # relative: nox runs sessions from ROOT
@@ -116,23 +138,36 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     python = env_dir / "bin" / "python"
     # What the pages need: every docs group except the site build and the browser checks.
     not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
-    requirements = [f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
-                    for r in REQUIREMENTS
-                    if r not in not_for_pages and not r.startswith("torchvision")]
+    requirements = [
+        f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
+        for r in REQUIREMENTS
+        if r not in not_for_pages and not r.startswith("torchvision")
+    ]
     if _up_to_date(env_dir, requirements):
         return name, str(python)
     session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
-    steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-              *requirements]]
+    steps = [
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            *requirements,
+        ]
+    ]
     created_here = not python.is_file()
     if created_here:
         steps.insert(0, [sys.executable, "-m", "venv", str(env_dir)])
     for step in steps:
-        result = subprocess.run(step, capture_output=True, text=True)
+        result = subprocess.run(step, check=False, capture_output=True, text=True)
         if result.returncode != 0:
             said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            session.warn(f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
-                         f"be created ({said[0]})")
+            session.warn(
+                f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
+                f"be created ({said[0]})"
+            )
             if created_here:
                 shutil.rmtree(env_dir, ignore_errors=True)  # no half-made 1 GB environment
             return None
@@ -146,8 +181,18 @@ def _drift_run(session: nox.Session, name: str, python: str, mode: str) -> None:
     env = ON_CPU if mode == "cpu" else {"DOCS_DEVICE": mode, **QUIET_BUILD}
     session.log(f"Drift run in {name} ({mode}):")
     # Exit status 1 means examples failed there: that is the finding, not a session failure.
-    session.run(python, "-m", "pytest", "-q", "--tb=no", f"--docs-drift={report.as_posix()}",
-                *(session.posargs or ["docs"]), external=True, env=env, success_codes=[0, 1])
+    session.run(
+        python,
+        "-m",
+        "pytest",
+        "-q",
+        "--tb=no",
+        f"--docs-drift={report.as_posix()}",
+        *(session.posargs or ["docs"]),
+        external=True,
+        env=env,
+        success_codes=[0, 1],
+    )
     if not report.is_file() or report.stat().st_mtime_ns == before:
         session.error(f"{name}: the pages could not be run there; no drift record was written")
 
@@ -158,9 +203,12 @@ def docs_drift(session: nox.Session) -> None:
     environment to verification/drift/ (outputs that differ, examples that raise, warnings).
     With --no-venv: the interpreter running nox, on its GPU when one is visible."""
     if _use_current_python():
-        probe = subprocess.run([sys.executable, "-c",
-                                "import torch; print(torch.cuda.is_available())"],
-                               capture_output=True, text=True)
+        probe = subprocess.run(
+            [sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
         if probe.returncode != 0:
             session.error("docs-drift --no-venv: this Python cannot import torch")
         mode = "cuda" if probe.stdout.strip() == "True" else "cpu"
@@ -170,24 +218,43 @@ def docs_drift(session: nox.Session) -> None:
     other = _drift_env(session)
     if other:
         _drift_run(session, *other, "cpu")
-    session.log(f"Drift records are in {DRIFT_DIR.as_posix()}/; commit them with the pin bump "
-                "(the 验证报告 page shows them).")
+    session.log(
+        f"Drift records are in {DRIFT_DIR.as_posix()}/; commit them with the pin bump "
+        "(the 验证报告 page shows them)."
+    )
 
 
 @nox.session(name="docs")
 def docs(session: nox.Session) -> None:
     """The site, built with --strict: any warning fails."""
     python = shared_python(session)
-    session.run(python, "-m", "mkdocs", "build", "--strict", *session.posargs, external=True,
-                env=QUIET_BUILD)
+    session.run(
+        python,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        *session.posargs,
+        external=True,
+        env=QUIET_BUILD,
+    )
 
 
 @nox.session(name="serve")
 def serve(session: nox.Session) -> None:
     """Build the site and serve it on http://127.0.0.1:8000 (Ctrl+C stops it)."""
     python = shared_python(session)
-    session.run(python, "-m", "mkdocs", "serve", "--strict", "--dev-addr", "127.0.0.1:8000",
-                external=True, env=QUIET_BUILD)
+    session.run(
+        python,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--strict",
+        "--dev-addr",
+        "127.0.0.1:8000",
+        external=True,
+        env=QUIET_BUILD,
+    )
 
 
 @nox.session(name="browser-check")
@@ -196,14 +263,30 @@ def browser_check(session: nox.Session) -> None:
     Chromium: offline, Chinese search, math, diagrams, reader comforts, screenshots."""
     python = shared_python(session)
     _build_under_sub_path(session, python)
-    session.run(python, "-m", "pytest", "tests/browser/check_site.py",
-                "tests/browser/check_reader.py", *session.posargs, external=True)
+    session.run(
+        python,
+        "-m",
+        "pytest",
+        "tests/browser/check_site.py",
+        "tests/browser/check_reader.py",
+        *session.posargs,
+        external=True,
+    )
 
 
 def _build_under_sub_path(session: nox.Session, python: str) -> None:
-    session.run(python, "-m", "mkdocs", "build", "--strict", "--quiet",
-                "--site-dir", "build/browser-site", external=True,
-                env={**QUIET_BUILD, "DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"})
+    session.run(
+        python,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--quiet",
+        "--site-dir",
+        "build/browser-site",
+        external=True,
+        env={**QUIET_BUILD, "DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"},
+    )
 
 
 @nox.session(name="audit")
@@ -212,8 +295,9 @@ def audit(session: nox.Session) -> None:
     accessibility must each reach 95 (desktop preset; mobile measured and printed)."""
     python = shared_python(session)
     _build_under_sub_path(session, python)
-    session.run("npm", "ci", "--no-audit", "--no-fund", "--silent", "--prefix", "tools/audit",
-                external=True)
+    session.run(
+        "npm", "ci", "--no-audit", "--no-fund", "--silent", "--prefix", "tools/audit", external=True
+    )
     session.run(python, "tools/audit/run_audit.py", external=True)
 
 
@@ -221,5 +305,9 @@ def audit(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Harness wall time vs. the same blocks run bare in one Python process."""
     python = shared_python(session)
-    session.run(python, "tests/bench_harness.py", external=True,
-                env={"CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD})
+    session.run(
+        python,
+        "tests/bench_harness.py",
+        external=True,
+        env={"CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD},
+    )

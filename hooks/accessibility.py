@@ -20,6 +20,8 @@ def on_page_content(html, page, config, files):
 def on_post_page(output, page, config):
     if SEARCH_DIALOG not in output:
         # Material changed its markup: look again rather than silently lose the label.
-        raise ValueError(f"{page.file.src_uri}: Material's search dialog markup changed; "
-                         "update hooks/accessibility.py")
+        raise ValueError(
+            f"{page.file.src_uri}: Material's search dialog markup changed; "
+            "update hooks/accessibility.py"
+        )
     return output.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG)

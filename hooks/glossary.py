@@ -37,8 +37,25 @@ MARKER = "<!-- glossary -->"
 DICT_FILE = Path(".cache") / "glossary" / "jieba_user_dict.txt"
 REQUIRED = ("term", "en", "define", "page", "anchor")
 # Elements whose text is never given a hover definition.
-NO_HOVER = {"a", "abbr", "code", "pre", "kbd", "script", "style", "svg", "button", "textarea",
-            "h1", "h2", "h3", "h4", "h5", "h6", "summary"}
+NO_HOVER = {
+    "a",
+    "abbr",
+    "code",
+    "pre",
+    "kbd",
+    "script",
+    "style",
+    "svg",
+    "button",
+    "textarea",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "summary",
+}
 _TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -123,6 +140,7 @@ class Matcher:
 
 # --- the pieces generated from the data file -------------------------------------------
 
+
 def jieba_dictionary(entries: list[Entry]) -> str:
     """One word a line (jieba then picks a frequency that keeps the word whole)."""
     words = []
@@ -144,10 +162,14 @@ def glossary_markdown(entries: list[Entry], chapters: list[tuple[str, str]]) -> 
     groups: dict[str, list[Entry]] = {}
     for entry in sorted(entries, key=lambda e: order.get(e.page, len(order))):
         groups.setdefault(entry.page, []).append(entry)
-    lines = [f"共 {len(entries)} 个术语，按讲解它们的章节分组。"
-             "每个术语都链接到讲解它的那一节；鼠标停在章节正文里的术语上，也会显示它的定义。", ""]
-    lines.append("按章节：" + " · ".join(
-        f"[{titles.get(src, src)}](#{_group_id(src)})" for src in groups))
+    lines = [
+        f"共 {len(entries)} 个术语，按讲解它们的章节分组。"
+        "每个术语都链接到讲解它的那一节；鼠标停在章节正文里的术语上，也会显示它的定义。",
+        "",
+    ]
+    lines.append(
+        "按章节：" + " · ".join(f"[{titles.get(src, src)}](#{_group_id(src)})" for src in groups)
+    )
     lines.append("")
     for src, group in groups.items():
         lines += [f"## {titles.get(src, src)} {{ #{_group_id(src)} }}", ""]
@@ -157,8 +179,10 @@ def glossary_markdown(entries: list[Entry], chapters: list[tuple[str, str]]) -> 
             if entry.variants:
                 facts.append(f"其他译法：{'、'.join(entry.variants)}（本站统一用“{entry.term}”）")
             target = f"{entry.page}#{entry.anchor}"
-            facts.append(f"讲解：[{titles.get(entry.page, entry.page)}"
-                         f'<span data-glossary-section="{target}"></span>]({target})')
+            facts.append(
+                f"讲解：[{titles.get(entry.page, entry.page)}"
+                f'<span data-glossary-section="{target}"></span>]({target})'
+            )
             lines += [f"- {fact}" for fact in facts] + [""]
     return "\n".join(lines)
 
@@ -251,8 +275,11 @@ def on_page_content(html_content, page, config, files):
 @event_priority(50)  # before the search plugin indexes the page
 def _section_titles(context, page, config, nav):
     if page.file.src_uri == PAGE and _state["entries"]:
-        page.content = re.sub(r'<span data-glossary-section="([^"]+)"></span>',
-                              lambda m: _section_title(m.group(1), nav), page.content)
+        page.content = re.sub(
+            r'<span data-glossary-section="([^"]+)"></span>',
+            lambda m: _section_title(m.group(1), nav),
+            page.content,
+        )
     return context
 
 
@@ -267,10 +294,14 @@ def _search_synonyms(context, page, config, nav):
     for entry in taught:
         words = [entry.term, *entry.variants, *entry.english_names()]
         # The page's first section (its h1) is indexed without an anchor.
-        section = next((item for item in mine if item["location"] == f"{page.url}#{entry.anchor}"),
-                       mine[0] if mine else None)
+        section = next(
+            (item for item in mine if item["location"] == f"{page.url}#{entry.anchor}"),
+            mine[0] if mine else None,
+        )
         if section is not None:
-            section["text"] += "<p>术语表：" + " · ".join(f"\u200b{word}\u200b" for word in words) + "</p>"
+            section["text"] += (
+                "<p>术语表：" + " · ".join(f"\u200b{word}\u200b" for word in words) + "</p>"
+            )
     return context
 
 
@@ -314,12 +345,16 @@ def _nav_chapters(config) -> list[tuple[str, str]]:
                             chapters.append((value, title))
                     else:
                         walk(value, title)
+
     walk(config.nav)
     return chapters
 
 
 def _search_plugin(config):
     for plugin in config.plugins.values():
-        if hasattr(plugin, "config") and "jieba_dict_user" in getattr(plugin.config, "keys", lambda: [])():
+        if (
+            hasattr(plugin, "config")
+            and "jieba_dict_user" in getattr(plugin.config, "keys", list)()
+        ):
             return plugin
     return None

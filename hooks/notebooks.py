@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import re
 
-
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
-MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>',
-                            re.S)
+MERMAID_LOADER = re.compile(
+    r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>', re.S
+)
 
 
 def on_config(config):
@@ -35,12 +35,16 @@ def on_page_content(html, page, config, files):
     if not is_notebook(page):
         return html
     if 'class="jp-Mermaid' in html:
-        raise ValueError(f"{page.file.src_uri}: mermaid inside a notebook would load from a CDN; "
-                         "draw it on a Markdown page instead")
+        raise ValueError(
+            f"{page.file.src_uri}: mermaid inside a notebook would load from a CDN; "
+            "draw it on a Markdown page instead"
+        )
     html, mathjax = MATHJAX.subn("", html)
     html, mermaid = MERMAID_LOADER.subn("", html)
     if (mathjax, mermaid) != (1, 1):
         # mkdocs-jupyter changed its template: look again rather than let a CDN back in.
-        raise ValueError(f"{page.file.src_uri}: expected one MathJax and one mermaid loader "
-                         f"from mkdocs-jupyter, found {mathjax} and {mermaid}")
+        raise ValueError(
+            f"{page.file.src_uri}: expected one MathJax and one mermaid loader "
+            f"from mkdocs-jupyter, found {mathjax} and {mermaid}"
+        )
     return html

@@ -82,7 +82,8 @@ def _read_json(path: Path) -> dict:
     if data.get("format") != FORMAT:
         raise RecordError(
             f"{path}: record format {data.get('format', 1)}, this code reads format {FORMAT}; "
-            f"remake it with the test run that writes it (see README)")
+            f"remake it with the test run that writes it (see README)"
+        )
     return data
 
 
@@ -93,15 +94,20 @@ def read_verification(path: Path) -> VerificationRecord:
     last = data.get("last_run")
     return VerificationRecord(
         last_run=_build(Stamp, last, f"{path} last_run") if last else None,
-        pages={page: _build(PageResult, entry, f"{path} {page}")
-               for page, entry in data.get("pages", {}).items()})
+        pages={
+            page: _build(PageResult, entry, f"{path} {page}")
+            for page, entry in data.get("pages", {}).items()
+        },
+    )
 
 
 def read_drift(path: Path) -> DriftRecord:
     data = _read_json(path)
     record = _build(DriftRecord, data, str(path))
-    record.pages = {page: _build(DriftPage, entry, f"{path} {page}")
-                    for page, entry in data.get("pages", {}).items()}
+    record.pages = {
+        page: _build(DriftPage, entry, f"{path} {page}")
+        for page, entry in data.get("pages", {}).items()
+    }
     return record
 
 

@@ -72,16 +72,24 @@ def load(root: Path) -> dict:
         record = records.read_verification(path)
         return records.as_plain(record) if record.last_run else {}
 
-    drift = [records.as_plain(records.read_drift(path))
-             for path in sorted((folder / "drift").glob("*.json"))]
-    return {"cpu": read(folder / "cpu.json"), "cuda": read(folder / "cuda.json"),
-            "drift": [record for record in drift if record.get("pages")]}
-
+    drift = [
+        records.as_plain(records.read_drift(path))
+        for path in sorted((folder / "drift").glob("*.json"))
+    ]
+    return {
+        "cpu": read(folder / "cpu.json"),
+        "cuda": read(folder / "cuda.json"),
+        "drift": [record for record in drift if record.get("pages")],
+    }
 
 
 def render(records: dict, titles: dict[str, str], existing: set[str]) -> str:
-    parts = ["## 最近一次测试运行", _latest(records, titles, existing),
-             "## 版本漂移", _drift(records["drift"], titles, existing)]
+    parts = [
+        "## 最近一次测试运行",
+        _latest(records, titles, existing),
+        "## 版本漂移",
+        _drift(records["drift"], titles, existing),
+    ]
     return "\n\n".join(parts) + "\n"
 
 
@@ -111,8 +119,10 @@ def _counts(entry: dict) -> str:
 def _run_line(label: str, record: dict) -> str:
     run = record["last_run"]
     extra = f"，CUDA {run['cuda']}" if run.get("cuda") else ""
-    return (f"- **{label}**：PyTorch {run['torch']}{extra}，{_cell(run['device'])}，"
-            f"{run['date']}，提交 `{run['commit']}`")
+    return (
+        f"- **{label}**：PyTorch {run['torch']}{extra}，{_cell(run['device'])}，"
+        f"{run['date']}，提交 `{run['commit']}`"
+    )
 
 
 def _latest(records: dict, titles: dict[str, str], existing: set[str]) -> str:
@@ -121,22 +131,30 @@ def _latest(records: dict, titles: dict[str, str], existing: set[str]) -> str:
     if cpu.get("last_run"):
         lines.append(_run_line("CPU", cpu))
     else:
-        lines.append("- **CPU**：这次构建没有找到 CPU 测试记录（`verification/cpu.json`）。"
-                     "运行 `python3 -m nox -s docs-test` 会写出它。")
+        lines.append(
+            "- **CPU**：这次构建没有找到 CPU 测试记录（`verification/cpu.json`）。"
+            "运行 `python3 -m nox -s docs-test` 会写出它。"
+        )
     if cuda.get("last_run"):
         lines.append(_run_line("GPU", cuda))
     else:
-        lines.append("- **GPU**：**还没有 GPU 测试记录。** 本站的示例目前只在 CPU 上验证过；"
-                     "GPU 运行尚未进行。在有 NVIDIA GPU 的机器上运行 "
-                     f"`{GPU_TEST_COMMAND}`（离线机器的准备步骤见仓库的 README），"
-                     "它会写出 `verification/cuda.json`，提交后这里就会显示结果。")
-    pages = sorted(set(cpu.get("pages", {})) | set(cuda.get("pages", {})),
-                   key=lambda page: _order(page, titles))
+        lines.append(
+            "- **GPU**：**还没有 GPU 测试记录。** 本站的示例目前只在 CPU 上验证过；"
+            "GPU 运行尚未进行。在有 NVIDIA GPU 的机器上运行 "
+            f"`{GPU_TEST_COMMAND}`（离线机器的准备步骤见仓库的 README），"
+            "它会写出 `verification/cuda.json`，提交后这里就会显示结果。"
+        )
+    pages = sorted(
+        set(cpu.get("pages", {})) | set(cuda.get("pages", {})),
+        key=lambda page: _order(page, titles),
+    )
     table = ["| 页面 | CPU | GPU |", "| --- | --- | --- |"]
     for page in pages:
-        table.append(f"| {_page_link(page, titles, existing)} | "
-                     f"{_counts(cpu.get('pages', {}).get(page, {}))} | "
-                     f"{_counts(cuda.get('pages', {}).get(page, {})) if cuda else '⏳ 尚未运行'} |")
+        table.append(
+            f"| {_page_link(page, titles, existing)} | "
+            f"{_counts(cpu.get('pages', {}).get(page, {}))} | "
+            f"{_counts(cuda.get('pages', {}).get(page, {})) if cuda else '⏳ 尚未运行'} |"
+        )
     if not pages:
         return "\n".join(lines)
     return "\n".join(lines) + "\n\n" + "\n".join(table)
@@ -153,41 +171,56 @@ def _label(record: dict) -> str:
 
 
 def _drift(drift: list[dict], titles: dict[str, str], existing: set[str]) -> str:
-    intro = ("同一套页面在不同的 PyTorch 环境里运行（`python3 -m nox -s docs-drift`）的结果："
-             "哪些示例的输出与页面上写的不同、哪些示例报错、出现了哪些警告。"
-             "页面以固定版本（`docs-env`）为准；其他环境里的差异说明升级或降级 PyTorch 时"
-             "读者会看到什么变化，不算本站的错误。")
+    intro = (
+        "同一套页面在不同的 PyTorch 环境里运行（`python3 -m nox -s docs-drift`）的结果："
+        "哪些示例的输出与页面上写的不同、哪些示例报错、出现了哪些警告。"
+        "页面以固定版本（`docs-env`）为准；其他环境里的差异说明升级或降级 PyTorch 时"
+        "读者会看到什么变化，不算本站的错误。"
+    )
     parts = [intro]
     if not any(record.get("mode") == "cuda" for record in drift):
-        parts.append("!!! note \"GPU 上的漂移运行尚未进行\"\n\n"
-                     "    还没有 GPU 环境的漂移记录。在有 NVIDIA GPU、已装好 PyTorch 的机器上运行 "
-                     f"`{GPU_DRIFT_COMMAND}`，它会写出 "
-                     "`verification/drift/current-python-cuda.json`；提交后这里就会多出一列。")
+        parts.append(
+            '!!! note "GPU 上的漂移运行尚未进行"\n\n'
+            "    还没有 GPU 环境的漂移记录。在有 NVIDIA GPU、已装好 PyTorch 的机器上运行 "
+            f"`{GPU_DRIFT_COMMAND}`，它会写出 "
+            "`verification/drift/current-python-cuda.json`；提交后这里就会多出一列。"
+        )
     if not drift:
-        parts.append("还没有漂移记录。运行 `python3 -m nox -s docs-drift` 会写出 "
-                     "`verification/drift/` 下的记录。")
+        parts.append(
+            "还没有漂移记录。运行 `python3 -m nox -s docs-drift` 会写出 "
+            "`verification/drift/` 下的记录。"
+        )
         return "\n\n".join(parts)
 
-    summary = ["| 环境 | PyTorch | torchvision | Python | 设备 | 时间 | 提交 | 通过 | 失败 "
-               "| 输出不同 | 报错 | 警告 |",
-               "| --- | --- | --- | --- | --- | --- | --- | --: | --: | --: | --: | --: |"]
+    summary = [
+        "| 环境 | PyTorch | torchvision | Python | 设备 | 时间 | 提交 | 通过 | 失败 "
+        "| 输出不同 | 报错 | 警告 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --: | --: | --: | --: | --: |",
+    ]
     for record in drift:
         pages = record["pages"].values()
         total = {key: sum(entry[key] for entry in pages) for key in ("passed", "failed")}
-        found = {key: sum(len(entry[key]) for entry in pages)
-                 for key in ("outputs_differ", "raises", "warnings")}
+        found = {
+            key: sum(len(entry[key]) for entry in pages)
+            for key in ("outputs_differ", "raises", "warnings")
+        }
         summary.append(
             f"| {_cell(record.get('name'))} | {_cell(record['torch'])} | "
             f"{_cell(record.get('torchvision', '?'))} | {_cell(record.get('python', '?'))} | "
             f"{_cell(record['device'])} | {_cell(record['date'])} | `{_cell(record['commit'])}` | "
             f"{total['passed']} | {total['failed']} | {found['outputs_differ']} | "
-            f"{found['raises']} | {found['warnings']} |")
+            f"{found['raises']} | {found['warnings']} |"
+        )
     parts.append("\n".join(summary))
 
-    pages = sorted({page for record in drift for page in record["pages"]},
-                   key=lambda page: _order(page, titles))
-    table = ["| 页面 | " + " | ".join(_cell(r.get("name")) for r in drift) + " |",
-             "| --- |" + " --- |" * len(drift)]
+    pages = sorted(
+        {page for record in drift for page in record["pages"]},
+        key=lambda page: _order(page, titles),
+    )
+    table = [
+        "| 页面 | " + " | ".join(_cell(r.get("name")) for r in drift) + " |",
+        "| --- |" + " --- |" * len(drift),
+    ]
     for page in pages:
         cells = [_drift_cell(record["pages"].get(page)) for record in drift]
         table.append(f"| {_page_link(page, titles, existing)} | " + " | ".join(cells) + " |")
@@ -195,8 +228,11 @@ def _drift(drift: list[dict], titles: dict[str, str], existing: set[str]) -> str
 
     parts.append("### 差异明细")
     for record in drift:
-        details = [_page_details(page, record["pages"][page], titles)
-                   for page in pages if page in record["pages"]]
+        details = [
+            _page_details(page, record["pages"][page], titles)
+            for page in pages
+            if page in record["pages"]
+        ]
         details = [detail for detail in details if detail]
         body = "\n\n".join(details) if details else "这个环境里所有示例都与页面一致，没有警告。"
         parts.append(f"#### {_label(record)}\n\n{body}")
@@ -234,20 +270,30 @@ def _page_details(page: str, entry: dict, titles: dict[str, str]) -> str:
         problem = difference.get("problem")
         note = f"{indent}{_cell('docs-update 不能自动改写：' + problem)}\n\n" if problem else ""
         blocks.append(
-            title + note
-            + _fence(difference["expected"] or "（页面上没有输出块）", "页面上写的", indent) + "\n\n"
-            + _fence(difference["got"] or "（没有输出）", "这个环境里得到的", indent))
+            title
+            + note
+            + _fence(difference["expected"] or "（页面上没有输出块）", "页面上写的", indent)
+            + "\n\n"
+            + _fence(difference["got"] or "（没有输出）", "这个环境里得到的", indent)
+        )
     if entry["raises"]:
         text = "\n".join(f"第 {item['line']} 行：{item['error']}" for item in entry["raises"])
         first = entry["raises"][0]
-        blocks.append(f'??? failure "{_attr(name)}：{len(entry["raises"])} 个示例报错，第一个在第 '
-                      f'{first["line"]} 行（之后的报错可能是它的连锁反应）"\n\n'
-                      + _fence(text, "报错", indent))
+        blocks.append(
+            f'??? failure "{_attr(name)}：{len(entry["raises"])} 个示例报错，第一个在第 '
+            f'{first["line"]} 行（之后的报错可能是它的连锁反应）"\n\n'
+            + _fence(text, "报错", indent)
+        )
     if entry["warnings"]:
-        text = "\n".join(f"第 {item['line']} 行的代码块：{item['category']}: {item['message']}"
-                         f"（来自 {item['where']}）" for item in entry["warnings"])
-        blocks.append(f'??? warning "{_attr(name)}：{len(entry["warnings"])} 个警告"\n\n'
-                      + _fence(text, "警告", indent))
+        text = "\n".join(
+            f"第 {item['line']} 行的代码块：{item['category']}: {item['message']}"
+            f"（来自 {item['where']}）"
+            for item in entry["warnings"]
+        )
+        blocks.append(
+            f'??? warning "{_attr(name)}：{len(entry["warnings"])} 个警告"\n\n'
+            + _fence(text, "警告", indent)
+        )
     return "\n\n".join(blocks)
 
 

@@ -36,15 +36,18 @@ def on_config(config):
     for mode in MODES:
         # Read and checked through the one format, then used as plain data.
         _records[mode] = records.as_plain(
-            records.read_verification(root / "verification" / f"{mode}.json"))
+            records.read_verification(root / "verification" / f"{mode}.json")
+        )
     _state["gpu_only_blocks"] = count_gpu_only_blocks(Path(config.docs_dir))
     config.site_description = describe_site(config.site_description or "", _records["cuda"])
     return config
 
 
 def count_gpu_only_blocks(docs: Path) -> int:
-    return sum(len(GPU_ONLY_MARKER.findall(page.read_text(encoding="utf-8")))
-               for page in sorted(docs.rglob("*.md")))
+    return sum(
+        len(GPU_ONLY_MARKER.findall(page.read_text(encoding="utf-8")))
+        for page in sorted(docs.rglob("*.md"))
+    )
 
 
 def gpu_passed(cuda_record: dict, page_key: str) -> dict | None:
@@ -75,55 +78,78 @@ def summary(cpu_record: dict, cuda_record: dict, gpu_only_blocks: int) -> list[s
         passed = sum(entry["passed"] for entry in cpu_pages.values())
         failed = sum(entry["failed"] for entry in cpu_pages.values())
         entry = next(iter(cpu_pages.values()))
-        cpu = (f"**CPU：每次提交都运行。** 这次构建所依据的运行：{passed} 个示例通过、"
-               f"{failed} 个失败（PyTorch {entry['torch']}，{entry['date']}）。")
+        cpu = (
+            f"**CPU：每次提交都运行。** 这次构建所依据的运行：{passed} 个示例通过、"
+            f"{failed} 个失败（PyTorch {entry['torch']}，{entry['date']}）。"
+        )
     else:
-        cpu = ("**CPU：每次提交都运行。** 这次构建没有附带 CPU 的运行记录，"
-               "各页底部因此显示“待验证”。")
+        cpu = (
+            "**CPU：每次提交都运行。** 这次构建没有附带 CPU 的运行记录，各页底部因此显示“待验证”。"
+        )
     gpu_pages = cuda_record.get("pages", {})
     if not gpu_pages:
-        gpu = (f"**GPU：{NOT_YET}。** 测试程序可以在 NVIDIA GPU 上运行同样的示例"
-               f"（`docs-test-cuda`），但本站还没有这样一次运行的记录。有 {gpu_only_blocks} 段示例"
-               "只能在 GPU 上运行，它们显示的输出还没有和真实的运行核对过，每一段旁边都注明了这一点。")
+        gpu = (
+            f"**GPU：{NOT_YET}。** 测试程序可以在 NVIDIA GPU 上运行同样的示例"
+            f"（`docs-test-cuda`），但本站还没有这样一次运行的记录。有 {gpu_only_blocks} 段示例"
+            "只能在 GPU 上运行，它们显示的输出还没有和真实的运行核对过，每一段旁边都注明了这一点。"
+        )
     else:
         good = [key for key in gpu_pages if gpu_passed(cuda_record, key)]
         entry = next(iter(gpu_pages.values()))
-        gpu = (f"**GPU：{len(good)} / {len(gpu_pages)} 页在 GPU 上全部通过**"
-               f"（{entry['device']}，PyTorch {entry['torch']}，{entry['date']}）。"
-               "同一段代码在两种设备上必须打印出同样的结果；只能在 GPU 上运行的示例旁边注明了它的验证情况。")
+        gpu = (
+            f"**GPU：{len(good)} / {len(gpu_pages)} 页在 GPU 上全部通过**"
+            f"（{entry['device']}，PyTorch {entry['torch']}，{entry['date']}）。"
+            "同一段代码在两种设备上必须打印出同样的结果；"
+            "只能在 GPU 上运行的示例旁边注明了它的验证情况。"
+        )
     return [cpu, gpu]
 
 
 def gpu_note(indent: str, entry: dict | None) -> str:
     """The admonition placed before a gpu-only block, as Markdown at the block's indentation."""
     if entry is None:
-        lines = [f'!!! warning "{NOT_YET}"', "",
-                 "    下面这段只能在 NVIDIA GPU 上运行。本站还没有它在 GPU 上通过的记录，"
-                 "所以它显示的输出是按 PyTorch 的文档和行为写出的预期结果，还没有和真实的运行核对过。"]
+        lines = [
+            f'!!! warning "{NOT_YET}"',
+            "",
+            "    下面这段只能在 NVIDIA GPU 上运行。本站还没有它在 GPU 上通过的记录，"
+            "所以它显示的输出是按 PyTorch 的文档和行为写出的预期结果，还没有和真实的运行核对过。",
+        ]
     else:
-        lines = ['!!! success "已在 GPU 上运行验证"', "",
-                 f"    下面这段只能在 GPU 上运行；它在 {entry['device']}（PyTorch {entry['torch']}，"
-                 f"{entry['date']}）上运行通过。"]
+        lines = [
+            '!!! success "已在 GPU 上运行验证"',
+            "",
+            f"    下面这段只能在 GPU 上运行；它在 {entry['device']}（PyTorch {entry['torch']}，"
+            f"{entry['date']}）上运行通过。",
+        ]
     return "\n".join(f"{indent}{line}" if line else "" for line in lines) + "\n\n"
 
 
-def annotate(markdown: str, page_key: str, cpu_record: dict, cuda_record: dict,
-             gpu_only_blocks: int) -> str:
+def annotate(
+    markdown: str, page_key: str, cpu_record: dict, cuda_record: dict, gpu_only_blocks: int
+) -> str:
     """The page's Markdown with the summary filled in and a note before each gpu-only block."""
     entry = gpu_passed(cuda_record, page_key)
     markdown = GPU_ONLY_MARKER.sub(
-        lambda m: gpu_note(m.group("indent"), entry) + m.group(0), markdown)
+        lambda m: gpu_note(m.group("indent"), entry) + m.group(0), markdown
+    )
 
     def fill(match: re.Match) -> str:
         indent = match.group("indent")
-        return "\n".join(f"{indent}- {item}" for item in summary(cpu_record, cuda_record,
-                                                                  gpu_only_blocks))
+        return "\n".join(
+            f"{indent}- {item}" for item in summary(cpu_record, cuda_record, gpu_only_blocks)
+        )
+
     return SUMMARY_MARKER.sub(fill, markdown)
 
 
 def on_page_markdown(markdown, page, config, files):
-    return annotate(markdown, f"docs/{page.file.src_uri}", _records["cpu"], _records["cuda"],
-                    _state["gpu_only_blocks"])
+    return annotate(
+        markdown,
+        f"docs/{page.file.src_uri}",
+        _records["cpu"],
+        _records["cuda"],
+        _state["gpu_only_blocks"],
+    )
 
 
 def on_page_context(context, page, config, nav):
@@ -132,8 +158,10 @@ def on_page_context(context, page, config, nav):
     # A page without Python blocks (术语表, 验证报告) has nothing to verify; a notebook page
     # is executed by the build itself (mkdocs-jupyter, allow_errors: false).
     if page.file.src_uri.endswith((".py", ".ipynb")):
-        context["verification_note"] = ("本页是 Notebook：每次构建站点时在构建它的机器上从头到尾运行一遍"
-                                        "（那台机器没有 GPU 时就在 CPU 上运行），任何一格出错，构建就失败。")
+        context["verification_note"] = (
+            "本页是 Notebook：每次构建站点时在构建它的机器上从头到尾运行一遍"
+            "（那台机器没有 GPU 时就在 CPU 上运行），任何一格出错，构建就失败。"
+        )
     elif not PYTHON_FENCE.search(page.markdown or ""):
         context["verification_note"] = "本页没有需要运行的代码示例。"
     return context

@@ -69,33 +69,53 @@ def in_target() -> list[str] | None:
 
     The folder is put on sys.path by the command itself, not through PYTHONPATH, so the
     environments nox's sessions run in never see nox's own dependencies."""
-    launch = [sys.executable, "-c",
-              "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'nox'; "
-              "runpy.run_module('nox', run_name='__main__', alter_sys=True)", str(TOOLS_LIB)]
+    launch = [
+        sys.executable,
+        "-c",
+        "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'nox'; "
+        "runpy.run_module('nox', run_name='__main__', alter_sys=True)",
+        str(TOOLS_LIB),
+    ]
     if installed(TOOLS_LIB):
         return launch
     if importlib.util.find_spec("pip") is None:
         return None
     print(f"run_nox: installing {NOX} into {TOOLS_LIB.relative_to(ROOT)} (once)", flush=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", *QUIET, "--upgrade",
-                    "--target", str(TOOLS_LIB), NOX], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            *QUIET,
+            "--upgrade",
+            "--target",
+            str(TOOLS_LIB),
+            NOX,
+        ],
+        check=True,
+    )
     mark(TOOLS_LIB)
     return launch
 
 
 def main(arguments: list[str]) -> int:
     if sys.version_info < (3, 11):
-        print(f"run_nox: this project needs Python 3.11 or newer; this is {sys.version.split()[0]}",
-              file=sys.stderr)
+        print(
+            f"run_nox: this project needs Python 3.11 or newer; this is {sys.version.split()[0]}",
+            file=sys.stderr,
+        )
         return 1
     nox = in_venv() or in_target()
     if nox is None:
-        print("run_nox: this Python can neither make a virtual environment with pip nor run pip.\n"
-              "On Debian or Ubuntu install one of them, then run the same command again:\n"
-              "    sudo apt install python3-venv      (or: sudo apt install python3-pip)",
-              file=sys.stderr)
+        print(
+            "run_nox: this Python can neither make a virtual environment with pip nor run pip.\n"
+            "On Debian or Ubuntu install one of them, then run the same command again:\n"
+            "    sudo apt install python3-venv      (or: sudo apt install python3-pip)",
+            file=sys.stderr,
+        )
         return 1
-    return subprocess.run([*nox, *arguments], cwd=ROOT).returncode
+    return subprocess.run([*nox, *arguments], check=False, cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

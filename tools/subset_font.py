@@ -44,8 +44,10 @@ def main(full_font: str) -> None:
     subsetter.populate(text=characters_drawn())
     subsetter.subset(font)
     subset.save_font(font, str(TARGET), options)
-    print(f"{TARGET.relative_to(ROOT)}: {len(characters_drawn())} characters, "
-          f"{TARGET.stat().st_size:,} bytes")
+    print(
+        f"{TARGET.relative_to(ROOT)}: {len(characters_drawn())} characters, "
+        f"{TARGET.stat().st_size:,} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@
 """
 
 # --8<-- [start:cnn]
-import torch
 from torch import nn
 
 

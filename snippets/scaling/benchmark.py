@@ -17,7 +17,7 @@ import json
 import os
 import platform
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import torch
@@ -151,7 +151,7 @@ def run(quick: bool) -> dict:
     results = {device.type: measure(device, quick) for device in devices}
     return {
         "quick": quick,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "torch": torch.__version__,
         "python": platform.python_version(),
         "float32_matmul_precision": torch.get_float32_matmul_precision(),  # "highest"：不用 TF32

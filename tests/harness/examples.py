@@ -68,22 +68,47 @@ def blocks(text: str, page: str, root: Path) -> list[Block]:
     claimed = {id(fence.output) for fence in found.fences if fence.output}
     for marker in found.stray_markers:
         fence = Fence(0, 0, marker.line, "", "", {}, "")
-        collected.append(Block(page, fence, root, problem=marker.problem or (
-            f"<!-- {marker.name} --> at line {marker.line} is not right before a python block; "
-            f"put it on the line before the fence it is about")))
+        collected.append(
+            Block(
+                page,
+                fence,
+                root,
+                problem=marker.problem
+                or (
+                    f"<!-- {marker.name} --> at line {marker.line} is not right before a python "
+                    "block; put it on the line before the fence it is about"
+                ),
+            )
+        )
     for fence in found.fences:
         if fence.is_output and id(fence) not in claimed:
-            collected.append(Block(page, fence, root, problem=(
-                'a ```text title="输出"``` block must follow a plain python block '
-                "(and show what it prints)")))
+            collected.append(
+                Block(
+                    page,
+                    fence,
+                    root,
+                    problem=(
+                        'a ```text title="输出"``` block must follow a plain python block '
+                        "(and show what it prints)"
+                    ),
+                )
+            )
             continue
         if not fence.is_python:
             if fence.markers:
                 marker = fence.markers[0]
-                collected.append(Block(page, fence, root, problem=(
-                    f"<!-- {marker.name} --> at line {marker.line} is before a "
-                    f"```{fence.language or 'text'} block, which never runs; markers are for "
-                    f"python blocks")))
+                collected.append(
+                    Block(
+                        page,
+                        fence,
+                        root,
+                        problem=(
+                            f"<!-- {marker.name} --> at line {marker.line} is before a "
+                            f"```{fence.language or 'text'} block, which never runs; "
+                            "markers are for python blocks"
+                        ),
+                    )
+                )
             continue
         block = _block(page, fence, root)
         if block is not None:
@@ -124,9 +149,11 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
     if fence.marker("norun"):
         return None  # not collected: the reason is on the page for the reader and the reviewer
     if not fence.is_runnable:
-        block.problem = (f"a ```{fence.language} block is shown as Python but the harness runs "
-                         f"only {', '.join(sorted(RUNNABLE_LANGUAGES))} blocks: use ```python, "
-                         f"or put <!-- norun: 理由 --> before it")
+        block.problem = (
+            f"a ```{fence.language} block is shown as Python but the harness runs "
+            f"only {', '.join(sorted(RUNNABLE_LANGUAGES))} blocks: use ```python, "
+            f"or put <!-- norun: 理由 --> before it"
+        )
         return block
     if not fence.body.strip():
         block.problem = "an empty python block: show code, or remove the fence"
@@ -136,12 +163,16 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         name, _, reason = warns_marker.reason.partition(" ")
         block.expected_warning, unknown = warns.warning_classes(name)
         if not reason.strip():
-            block.problem = (f"<!-- warns --> at line {warns_marker.line} needs a warning class "
-                             f"and a reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->")
+            block.problem = (
+                f"<!-- warns --> at line {warns_marker.line} needs a warning class "
+                f"and a reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->"
+            )
         elif unknown:
-            block.problem = (f"<!-- warns: {name} --> at line {warns_marker.line}: "
-                             f"{', '.join(unknown)} is not a warning class; use a built-in one "
-                             f"such as FutureWarning, DeprecationWarning or UserWarning")
+            block.problem = (
+                f"<!-- warns: {name} --> at line {warns_marker.line}: "
+                f"{', '.join(unknown)} is not a warning class; use a built-in one "
+                f"such as FutureWarning, DeprecationWarning or UserWarning"
+            )
         if block.problem:
             return block
     timeout_marker = fence.marker("timeout")
@@ -152,23 +183,27 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         except ValueError:
             block.timeout = 0
         if not 0 < block.timeout <= MAX_TIMEOUT or not reason.strip():
-            block.problem = (f"<!-- timeout --> at line {timeout_marker.line} needs seconds "
-                             f"(at most {MAX_TIMEOUT:.0f}) and a reason: "
-                             f"<!-- timeout: 300 为什么这个示例要跑这么久 -->")
+            block.problem = (
+                f"<!-- timeout --> at line {timeout_marker.line} needs seconds "
+                f"(at most {MAX_TIMEOUT:.0f}) and a reason: "
+                f"<!-- timeout: 300 为什么这个示例要跑这么久 -->"
+            )
             return block
     if fence.output is not None and fence.output.body.strip() == "...":
         block.problem = 'an 输出 block that shows only "..." checks nothing: show the output'
         return block
     if block.kind == "doctest" and any(
-            example.want.strip() == "..." for example in _doctest_examples(fence.body)):
+        example.want.strip() == "..." for example in _doctest_examples(fence.body)
+    ):
         block.problem = 'a >>> output of only "..." checks nothing: show the output'
         return block
     if fence.language == "pycon" and block.kind != "doctest":
         block.problem = "a pycon block must be a >>> session"
     elif block.kind == "doctest" and fence.output:
         block.problem = "a >>> session shows its own output; remove the 输出 block after it"
-    elif block.kind == "doctest" and any(include_target(line.lstrip(">. "))
-                                         for line in fence.body.split("\n")):
+    elif block.kind == "doctest" and any(
+        include_target(line.lstrip(">. ")) for line in fence.body.split("\n")
+    ):
         block.problem = "an include inside a >>> session; include snippets in a plain block"
     elif block.kind == "code":
         try:

@@ -17,6 +17,7 @@ prose is not a line break here.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,10 +27,28 @@ RUNNABLE_LANGUAGES = {"python", "py", "python3", "py3", "pycon"}
 OUTPUT_TITLE = "输出"
 # Used when Pygments cannot be imported (it ships with pytest, so this is a fallback only).
 _KNOWN_PYTHON_ALIASES = RUNNABLE_LANGUAGES | {
-    "sage", "bazel", "starlark", "pyi", "python2", "py2", "python-console", "numpy",
-    "ipython", "ipython3", "ipythonconsole", "ipython3console"}
-_PYTHON_LEXERS = {"PythonLexer", "Python2Lexer", "PythonConsoleLexer", "NumPyLexer",
-                  "IPythonLexer", "IPython3Lexer", "IPythonConsoleLexer"}
+    "sage",
+    "bazel",
+    "starlark",
+    "pyi",
+    "python2",
+    "py2",
+    "python-console",
+    "numpy",
+    "ipython",
+    "ipython3",
+    "ipythonconsole",
+    "ipython3console",
+}
+_PYTHON_LEXERS = {
+    "PythonLexer",
+    "Python2Lexer",
+    "PythonConsoleLexer",
+    "NumPyLexer",
+    "IPythonLexer",
+    "IPython3Lexer",
+    "IPythonConsoleLexer",
+}
 
 # A line's container prefix: indentation and blockquote markers ("> ", "    > ").
 _CONTAINER = re.compile(r"^[ \t]*(?:>[ \t]?[ \t]*)*")
@@ -47,9 +66,27 @@ MARKERS = {
     "stderr": "a reason",
 }
 # Names a contributor might reach for; they would silently do nothing, so they are refused.
-MISTAKEN_MARKERS = {"skip", "no-run", "not-run", "notrun", "nortest", "norun-next", "gpu", "cuda",
-                    "cuda-only", "gpuonly", "warn", "warning", "warnings", "deprecated",
-                    "time-limit", "timelimit", "slow", "xfail", "skip-next"}
+MISTAKEN_MARKERS = {
+    "skip",
+    "no-run",
+    "not-run",
+    "notrun",
+    "nortest",
+    "norun-next",
+    "gpu",
+    "cuda",
+    "cuda-only",
+    "gpuonly",
+    "warn",
+    "warning",
+    "warnings",
+    "deprecated",
+    "time-limit",
+    "timelimit",
+    "slow",
+    "xfail",
+    "skip-next",
+}
 
 
 def is_python_language(language: str) -> bool:
@@ -133,11 +170,11 @@ def strip_container(line: str, prefix: str) -> str:
             if rest.startswith(">"):
                 rest = rest[1:]
                 rest = rest[1:] if rest[:1] in (" ", "\t") else rest
-        indent = prefix[prefix.rfind(">") + 1:].removeprefix(" ")
+        indent = prefix[prefix.rfind(">") + 1 :].removeprefix(" ")
         line = rest
     else:
         indent = prefix
-    return line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+    return line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
 
 
 def _parse_info(info: str) -> tuple[str, dict[str, str]]:
@@ -145,8 +182,11 @@ def _parse_info(info: str) -> tuple[str, dict[str, str]]:
     language = match.group("lang").lower() if match else ""
     options = {}
     for option in _OPTION.finditer(info):
-        value = option.group("dq") if option.group("dq") is not None else (
-            option.group("sq") if option.group("sq") is not None else option.group("bare"))
+        value = (
+            option.group("dq")
+            if option.group("dq") is not None
+            else (option.group("sq") if option.group("sq") is not None else option.group("bare"))
+        )
         options[option.group("key")] = value
     return language, options
 
@@ -164,17 +204,30 @@ def parse_marker(line: str, number: int) -> Marker | None:
     if name in MARKERS:
         marker = Marker(name, reason.strip(), number)
         if not colon or not marker.reason:
-            marker.problem = (f"<!-- {name} --> at line {number} needs {MARKERS[name]}: "
-                              f"<!-- {name}: … -->")
+            marker.problem = (
+                f"<!-- {name} --> at line {number} needs {MARKERS[name]}: <!-- {name}: … -->"
+            )
         return marker
     if name in MISTAKEN_MARKERS:
-        return Marker(name, reason.strip(), number, problem=(
-            f"unknown marker <!-- {name} --> at line {number}; use " + ", ".join(
-                f"<!-- {known}: … -->" for known in MARKERS)))
+        return Marker(
+            name,
+            reason.strip(),
+            number,
+            problem=(
+                f"unknown marker <!-- {name} --> at line {number}; use "
+                + ", ".join(f"<!-- {known}: … -->" for known in MARKERS)
+            ),
+        )
     if not colon and first_word in MARKERS.keys() | MISTAKEN_MARKERS:
-        return Marker(first_word, "", number, problem=(
-            f"marker <!-- {body} --> at line {number} needs a colon after its name: "
-            f"<!-- {first_word}: … -->"))
+        return Marker(
+            first_word,
+            "",
+            number,
+            problem=(
+                f"marker <!-- {body} --> at line {number} needs a colon after its name: "
+                f"<!-- {first_word}: … -->"
+            ),
+        )
     return None
 
 
@@ -193,7 +246,7 @@ def scan(text: str) -> Scan:
     while index < len(lines):
         raw = lines[index].rstrip("\r\n")
         prefix = _CONTAINER.match(raw).group(0)
-        content = raw[len(prefix):]
+        content = raw[len(prefix) :]
         opening = _OPEN.match(content)
         if opening and not ("`" in opening.group("info") and opening.group("fence")[0] == "`"):
             fence_chars = opening.group("fence")
@@ -201,14 +254,22 @@ def scan(text: str) -> Scan:
             close = index + 1
             while close < len(lines):
                 stripped = strip_container(lines[close], prefix).strip()
-                if (stripped and set(stripped) == {fence_chars[0]}
-                        and len(stripped) >= len(fence_chars)):
+                if (
+                    stripped
+                    and set(stripped) == {fence_chars[0]}
+                    and len(stripped) >= len(fence_chars)
+                ):
                     break
                 close += 1
-            body = "".join(strip_container(line, prefix) + "\n" for line in lines[index + 1:close])
+            body = "".join(
+                strip_container(line, prefix) + "\n" for line in lines[index + 1 : close]
+            )
             end = offsets[min(close + 1, len(lines))]
-            fences.append(Fence(offsets[index], end, index + 1, prefix, language, options, body,
-                                markers=pending))
+            fences.append(
+                Fence(
+                    offsets[index], end, index + 1, prefix, language, options, body, markers=pending
+                )
+            )
             pending = []
             index = close + 1
             continue
@@ -231,7 +292,11 @@ def find_fences(text: str) -> list[Fence]:
 
 def _attach_outputs(text: str, fences: list[Fence]) -> None:
     """An output fence belongs to the python fence right before it (blank lines between)."""
-    for before, after in zip(fences, fences[1:]):
-        if (after.is_output and before.is_python and not after.markers
-                and not text[before.end:after.start].strip(" \t\r\n>")):
+    for before, after in itertools.pairwise(fences):
+        if (
+            after.is_output
+            and before.is_python
+            and not after.markers
+            and not text[before.end : after.start].strip(" \t\r\n>")
+        ):
             before.output = after

@@ -94,9 +94,10 @@ def exception_only(got: str) -> str | None:
     starts = [index for index, line in enumerate(lines) if line == TRACEBACK]
     if not starts:
         return None
-    rest = lines[starts[-1] + 1:]
-    first = next((index for index, line in enumerate(rest) if line and not line[0].isspace()),
-                 len(rest))
+    rest = lines[starts[-1] + 1 :]
+    first = next(
+        (index for index, line in enumerate(rest) if line and not line[0].isspace()), len(rest)
+    )
     text = "\n".join(rest[first:]).strip("\n")
     return text or None
 
@@ -125,16 +126,19 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
         lines = split_lines(text)
         for change in sorted(changes, key=lambda d: d.line, reverse=True):
             start = change.line - 1
-            now = [strip_container(line, change.indent).strip().expandtabs()
-                   for line in lines[start:start + change.count]]
+            now = [
+                strip_container(line, change.indent).strip().expandtabs()
+                for line in lines[start : start + change.count]
+            ]
             if now != [line.strip().expandtabs() for line in change.expected.split("\n")[:-1]]:
                 stale.append(change)
                 continue
             ending = _line_ending(lines, start)
             blank_prefix = change.indent.rstrip()  # keeps a blockquote's ">" on blank lines
-            lines[start:start + change.count] = [
+            lines[start : start + change.count] = [
                 f"{change.indent}{line}{ending}" if line else f"{blank_prefix}{ending}"
-                for line in change.got.split("\n")[:-1]]
+                for line in change.got.split("\n")[:-1]
+            ]
             rewritten.append(change)
         new_text = "".join(lines)
         if new_text != text:  # written beside it, then renamed: a crash never leaves half a page
@@ -148,7 +152,7 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
 
 def _line_ending(lines: list[str], index: int) -> str:
     """The line ending used around ``index`` (the replaced line's own, else its neighbour's)."""
-    for line in lines[index:index + 1] + lines[max(index - 1, 0):index]:
+    for line in lines[index : index + 1] + lines[max(index - 1, 0) : index]:
         if line.endswith("\r\n"):
             return "\r\n"
         if line.endswith("\n"):

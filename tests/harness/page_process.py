@@ -8,7 +8,8 @@ adds.  A process that ends takes all of it along, by construction.
 
 The processes are forked from a ``multiprocessing`` fork server that has imported torch,
 NumPy, torchvision and Matplotlib once (and done nothing else: CUDA untouched, no setting
-changed), so a page starts in milliseconds, not the seconds ``import torch`` takes.  Each page process:
+changed), so a page starts in milliseconds, not the seconds ``import torch`` takes.
+Each page process:
 
 - starts its own session (``setsid``): Ctrl+C in the terminal reaches pytest, which stops it,
   and ``killpg`` stops whatever it started (DataLoader workers, subprocesses) with it;
@@ -88,7 +89,7 @@ _context = None
 
 def context():
     """The fork-server context, started once per run (in the background: pytest goes on)."""
-    global _context
+    global _context  # noqa: PLW0603 -- one fork server per pytest run
     if _context is None:
         os.environ.setdefault("MPLBACKEND", "Agg")  # no window; inherited by the server
         _context = multiprocessing.get_context("forkserver")
@@ -115,7 +116,8 @@ class PageProcess:
         self.process = ctx.Process(
             target=page_main,
             args=(child_end, PageSetup(page, root, self.folder, seed, update, os.getpid())),
-            name=f"docs page {page}")
+            name=f"docs page {page}",
+        )
         try:
             self.process.start()
         except BaseException:  # Ctrl+C while starting: nothing may be left behind
@@ -143,7 +145,8 @@ class PageProcess:
                 f"{block.where}: the block did not finish within its time limit of "
                 f"{block.timeout:.0f} s and was stopped (raise the limit with "
                 f"<!-- timeout: 秒数 理由 --> if it really needs longer).\n"
-                f"Where it was running:\n{stack}")
+                f"Where it was running:\n{stack}"
+            )
         try:
             outcome = self.connection.recv()
             self.busy = False
@@ -152,13 +155,19 @@ class PageProcess:
             self.process.join(5)
             code = self.process.exitcode
             self.kill()
-            how = (f"exit code {code}" if code is not None and code >= 0
-                   else f"signal {signal.Signals(-code).name}" if code else "unknown cause")
+            how = (
+                f"exit code {code}"
+                if code is not None and code >= 0
+                else f"signal {signal.Signals(-code).name}"
+                if code
+                else "unknown cause"
+            )
             self.stopped = f"the page's process ended at line {block.fence.line} ({how})"
             raise PageStopped(
                 f"{block.where}: the page's Python process ended while this block ran ({how}): "
                 f"the block called os._exit(), crashed the interpreter or was killed. "
-                f"Nothing after it on this page can run.") from None
+                f"Nothing after it on this page can run."
+            ) from None
 
     def finish(self) -> tuple[PageEnd | None, list[str]]:
         """Release the page; (what it reported, processes still alive once it had exited)."""
@@ -215,8 +224,10 @@ class PageProcess:
         if block.kind == "doctest":
             import doctest
 
-            lines = [block.fence.body_line + example.lineno
-                     for example in doctest.DocTestParser().get_examples(block.fence.body)]
+            lines = [
+                block.fence.body_line + example.lineno
+                for example in doctest.DocTestParser().get_examples(block.fence.body)
+            ]
         return _readable_stack(text, self.root, lines) or "  (no stack could be read)"
 
 
@@ -242,14 +253,18 @@ def sweep_stale_scratch() -> None:
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
-_DOCTEST_FRAME = re.compile(r'File "<doctest (?P<page>[^"]+)\[(?P<index>\d+)\]>", line (?P<line>\d+)')
+_DOCTEST_FRAME = re.compile(
+    r'File "<doctest (?P<page>[^"]+)\[(?P<index>\d+)\]>", line (?P<line>\d+)'
+)
 
 
 def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
     """The main thread's frames from a faulthandler dump, innermost last: the page's and the
     snippets' frames, and the libraries' they called; >>> examples shown at their page line."""
     threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
-    main = next((t for t in threads if t.startswith("Current thread")), threads[0] if threads else "")
+    main = next(
+        (t for t in threads if t.startswith("Current thread")), threads[0] if threads else ""
+    )
     frames = [line.strip() for line in main.splitlines()[1:] if _FRAME.match(line)]
     harness = ("/tests/harness/", "/multiprocessing/", "/doctest.py", 'File "<string>"')
     frames = [f for f in frames if not any(part in f for part in harness)]
@@ -260,19 +275,24 @@ def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
             return f'File "{match.group("page")}", line {doctest_lines[index] + line - 1}'
         return match.group(0)
 
-    frames = [_DOCTEST_FRAME.sub(page_line, frame).replace(f"{Path(root).resolve()}/", "")
-              .replace(f"{root}/", "") for frame in frames]
+    frames = [
+        _DOCTEST_FRAME.sub(page_line, frame)
+        .replace(f"{Path(root).resolve()}/", "")
+        .replace(f"{root}/", "")
+        for frame in frames
+    ]
     return "\n".join(f"  {frame}" for frame in reversed(frames))
 
 
 # --- inside the page's process -----------------------------------------------------------------
+
 
 def page_main(connection, setup: PageSetup) -> None:
     os.setsid()
     _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: descendants that leave the session stay ours
     _watch_pytest(setup.pytest_pid)
     stdio = StdioFiles(setup.folder)
-    stack_dump = open(setup.folder / "stack.txt", "w", encoding="utf-8")
+    stack_dump = open(setup.folder / "stack.txt", "w", encoding="utf-8")  # noqa: SIM115 -- open until exit
     faulthandler.register(signal.SIGUSR1, file=stack_dump, all_threads=True)
     scratch = setup.folder / "cwd"
     os.chdir(scratch)
@@ -309,11 +329,13 @@ def page_main(connection, setup: PageSetup) -> None:
             return
         try:
             outcome = run(block, namespace, state)
-        except BaseException as error:  # a harness bug: report it, keep the page going
+        except BaseException as error:  # noqa: BLE001 -- a harness bug: report it, keep the page going
             import traceback
 
-            outcome = Outcome(failure=f"{block.where}: the harness itself failed:\n"
-                                      + "".join(traceback.format_exception(error)))
+            outcome = Outcome(
+                failure=f"{block.where}: the harness itself failed:\n"
+                + "".join(traceback.format_exception(error))
+            )
         try:
             os.chdir(scratch)  # the working directory is restored after every block
         except OSError:  # the page removed it
@@ -358,15 +380,18 @@ def _release(namespace: dict) -> PageEnd:
     end = PageEnd(peak_rss_mb=_peak_rss_mb())
     deadline = time.monotonic() + _LEFTOVER_GRACE
     for thread in threading.enumerate():  # the page's own threads get a moment to finish
-        if (thread is not threading.main_thread() and thread.name != WATCHDOG
-                and not _tolerated(thread)):
+        if (
+            thread is not threading.main_thread()
+            and thread.name != WATCHDOG
+            and not _tolerated(thread)
+        ):
             thread.join(max(0.0, deadline - time.monotonic()))
     for thread in threading.enumerate():
-        if (thread is threading.main_thread() or thread.name == WATCHDOG
-                or not thread.is_alive()):
+        if thread is threading.main_thread() or thread.name == WATCHDOG or not thread.is_alive():
             continue
         described = f"{thread.name} ({'daemon' if thread.daemon else 'not daemon'}" + (
-            f", runs {_thread_origin(thread)})" if _thread_origin(thread) else ")")
+            f", runs {_thread_origin(thread)})" if _thread_origin(thread) else ")"
+        )
         # A library's own daemon (tqdm's monitor) ends with the process, and an executor's
         # idle worker (torch.compile's pool) is stopped by Python at exit: neither outlives
         # the page.  A thread the page started, or any other non-daemon thread, is a leak.
@@ -384,7 +409,7 @@ def _release(namespace: dict) -> PageEnd:
         time.sleep(0.05)
     end.children = _children()
     for leftover in _descendants(os.getpid()):  # reported above; stopped here, even those
-        with contextlib.suppress(OSError):     # that left the page's session
+        with contextlib.suppress(OSError):  # that left the page's session
             os.kill(leftover, signal.SIGKILL)
     end.rss_after_release_mb = rss_mb()
     torch = sys.modules.get("torch")
@@ -402,8 +427,9 @@ def _thread_code(thread: threading.Thread):
 
 def _is_library_code(thread: threading.Thread) -> bool:
     code, _ = _thread_code(thread)
-    return code is not None and any(part in code.co_filename
-                                    for part in ("/site-packages/", "/dist-packages/"))
+    return code is not None and any(
+        part in code.co_filename for part in ("/site-packages/", "/dist-packages/")
+    )
 
 
 def _tolerated(thread: threading.Thread) -> bool:
@@ -413,7 +439,8 @@ def _tolerated(thread: threading.Thread) -> bool:
 def _is_executor_worker(thread: threading.Thread) -> bool:
     code, _ = _thread_code(thread)
     return code is not None and code.co_filename.replace("\\", "/").endswith(
-        "concurrent/futures/thread.py")
+        "concurrent/futures/thread.py"
+    )
 
 
 def _thread_origin(thread: threading.Thread) -> str:
@@ -432,7 +459,7 @@ def _processes() -> dict[int, tuple[int, int]]:
     for entry in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             if fields[0] not in ("Z", "X"):
                 table[int(entry.name)] = (int(fields[1]), int(fields[3]))
     return table
@@ -442,8 +469,11 @@ def _descendants(pid: int) -> set[int]:
     table = _processes()
     found, frontier = set(), {pid}
     while frontier:
-        frontier = {child for child, (parent, _) in table.items()
-                    if parent in frontier and child not in found}
+        frontier = {
+            child
+            for child, (parent, _) in table.items()
+            if parent in frontier and child not in found
+        }
         found |= frontier
     return found
 

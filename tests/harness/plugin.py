@@ -7,8 +7,8 @@ All a run's state lives in one ``Run`` object in ``config.stash`` (run_state.py)
 from __future__ import annotations
 
 import os
-from collections import Counter
 import signal
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -44,19 +44,31 @@ def site_sybil(root: Path, run: Run | None = None) -> Sybil:
 
 def pytest_addoption(parser) -> None:
     group = parser.getgroup("docs", "documentation examples")
-    group.addoption("--docs-update", action="store_true", default=False,
-                    help="rewrite the shown outputs that no longer match what the code prints "
-                         "(nox -s docs-update)")
-    group.addoption("--docs-drift", metavar="PATH", default=None,
-                    help="write a drift record of this run to PATH instead of the verification "
-                         "record (nox -s docs-drift)")
+    group.addoption(
+        "--docs-update",
+        action="store_true",
+        default=False,
+        help="rewrite the shown outputs that no longer match what the code prints "
+        "(nox -s docs-update)",
+    )
+    group.addoption(
+        "--docs-drift",
+        metavar="PATH",
+        default=None,
+        help="write a drift record of this run to PATH instead of the verification "
+        "record (nox -s docs-drift)",
+    )
 
 
 def pytest_configure(config) -> None:
     drift = config.getoption("docs_drift", None)
-    run = Run(root=config.rootpath, mode=device.MODE, seed=SEED,
-              update=bool(config.getoption("docs_update", False)),
-              drift=Path(drift) if drift else None)
+    run = Run(
+        root=config.rootpath,
+        mode=device.MODE,
+        seed=SEED,
+        update=bool(config.getoption("docs_update", False)),
+        drift=Path(drift) if drift else None,
+    )
     config.stash[RUN] = run
     config.pluginmanager.register(_StopOnInterrupt(run))  # that hook gets no config
     config.stash[_SYBIL] = site_sybil(config.rootpath, run)
@@ -112,7 +124,9 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if run is None:
         return
     run.stop_all()
-    session.config.stash[_RSS_AT_END] = page_process.rss_mb()  # before the record's describe() imports torch
+    session.config.stash[_RSS_AT_END] = (
+        page_process.rss_mb()
+    )  # before the record's describe() imports torch
     if not run.collected:
         return
     if session.config.option.collectonly:
@@ -166,26 +180,35 @@ def pytest_terminal_summary(terminalreporter) -> None:
     totals = sum(run.outcomes.values(), Counter())
     info = device.describe()
     terminalreporter.write_sep("=", "documentation examples")
-    write(f"docs-test ({info['mode']}): {totals['passed']} examples passed, "
-          f"{totals['failed']} failed, {totals['skipped']} skipped, on {info['device']} "
-          f"with torch {info['torch']}")
+    write(
+        f"docs-test ({info['mode']}): {totals['passed']} examples passed, "
+        f"{totals['failed']} failed, {totals['skipped']} skipped, on {info['device']} "
+        f"with torch {info['torch']}"
+    )
     missing = run.unreported()
     if missing:
         pages = sorted({run.collected[nodeid] for nodeid in missing})
-        write(f"FAILED: {len(missing)} collected examples never reported (the run was "
-              f"interrupted or stopped early), on {', '.join(pages)}; no record was written "
-              f"for those pages.", red=True)
+        write(
+            f"FAILED: {len(missing)} collected examples never reported (the run was "
+            f"interrupted or stopped early), on {', '.join(pages)}; no record was written "
+            f"for those pages.",
+            red=True,
+        )
     _memory_summary(terminalreporter, run, config.stash.get(_RSS_AT_END, 0.0))
     if run.mode == "cuda":
-        write(f"docs-test-cuda: {len(run.used_cuda)} examples ran on the GPU run; "
-              f"{run.cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})")
+        write(
+            f"docs-test-cuda: {len(run.used_cuda)} examples ran on the GPU run; "
+            f"{run.cuda_count()} of them created CUDA tensors (CUDA {info.get('cuda')})"
+        )
         if run.cuda_count() == 0:
             write("FAILED: no example created a CUDA tensor.", red=True)
     if run.drift:
         found = run.findings
-        write(f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
-              f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
-              f"record: {run.drift}")
+        write(
+            f"docs-drift: {len(found.differences)} shown outputs differ, {len(found.raised)} "
+            f"examples raise, {sum(map(len, found.warnings.values()))} warnings seen; "
+            f"record: {run.drift}"
+        )
     if run.update and missing:
         write("docs-update: the run did not finish, so no page was rewritten", red=True)
     elif run.update:
@@ -196,18 +219,20 @@ def _memory_summary(terminalreporter, run: Run, rss_at_end: float) -> None:
     if not run.memory:
         return
     biggest = max(run.memory, key=lambda memory: memory.peak_rss_mb)
-    line = (f"memory: each page ran in its own process and returned all of it when it ended "
-            f"(largest: {biggest.page}, peak {biggest.peak_rss_mb:.0f} MB); the pytest "
-            f"process used {run.rss_before_pages_mb:.0f} MB before the first page and "
-            f"{rss_at_end:.0f} MB after the last")
+    line = (
+        f"memory: each page ran in its own process and returned all of it when it ended "
+        f"(largest: {biggest.page}, peak {biggest.peak_rss_mb:.0f} MB); the pytest "
+        f"process used {run.rss_before_pages_mb:.0f} MB before the first page and "
+        f"{rss_at_end:.0f} MB after the last"
+    )
     held = [m for m in run.memory if m.cuda_allocated_after_release]
     if run.mode == "cuda":
-        line += ("; CUDA memory still allocated after a page freed its objects: "
-                 + (", ".join(f"{m.page} {m.cuda_allocated_after_release / 2**20:.1f} MB"
-                              for m in held) if held else "none"))
+        line += "; CUDA memory still allocated after a page freed its objects: " + (
+            ", ".join(f"{m.page} {m.cuda_allocated_after_release / 2**20:.1f} MB" for m in held)
+            if held
+            else "none"
+        )
     terminalreporter.write_line(line)
-
-
 
 
 def _update_summary(terminalreporter, run: Run) -> None:
@@ -216,14 +241,22 @@ def _update_summary(terminalreporter, run: Run) -> None:
     outputs_changed = [d for d in rewritten if d.kind != "error"]
     errors_changed = [d for d in rewritten if d.kind == "error"]
     pages = sorted({d.page for d in rewritten})
-    write(f"docs-update: rewrote {len(rewritten)} shown outputs in {len(pages)} "
-          f"page{'' if len(pages) == 1 else 's'}"
-          + (f" ({', '.join(pages)})" if pages else "") + "; review them with `git diff`")
+    write(
+        f"docs-update: rewrote {len(rewritten)} shown outputs in {len(pages)} "
+        f"page{'' if len(pages) == 1 else 's'}"
+        + (f" ({', '.join(pages)})" if pages else "")
+        + "; review them with `git diff`"
+    )
     for difference in outputs_changed:
-        write(f"  {difference.page}, line {difference.line}: "
-              f"{'>>> output' if difference.kind == 'doctest' else '输出 block'}"
-              + ("  (the old output used ... elisions: put them back where the value varies)"
-                 if difference.elided else ""))
+        write(
+            f"  {difference.page}, line {difference.line}: "
+            f"{'>>> output' if difference.kind == 'doctest' else '输出 block'}"
+            + (
+                "  (the old output used ... elisions: put them back where the value varies)"
+                if difference.elided
+                else ""
+            )
+        )
     if errors_changed:
         write(f"error examples whose exception changed (rewritten: {len(errors_changed)}):")
         for difference in errors_changed:
@@ -235,8 +268,11 @@ def _update_summary(terminalreporter, run: Run) -> None:
         [(d.page, d.line, d.problem) for d in found.differences if d.problem]
         + [(r.page, r.line, f"now raises {r.error.splitlines()[0]}") for r in found.raised]
         + found.warning_failures
-        + [(d.page, d.line, "the page changed while the examples ran; run docs-update again")
-           for d in stale])
+        + [
+            (d.page, d.line, "the page changed while the examples ran; run docs-update again")
+            for d in stale
+        ]
+    )
     if by_hand:
         write("not rewritten, fix by hand (the failures above say more):", red=True)
         for page, line, problem in by_hand:

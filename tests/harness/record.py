@@ -37,10 +37,20 @@ records = _load_records()
 
 def _commit(root: Path) -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "docs", "snippets"],
-                               cwd=root, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "docs", "snippets"],
+            check=False,
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+changes" if dirty else "")
@@ -48,9 +58,12 @@ def _commit(root: Path) -> str:
 
 def _stamp(root: Path, info: dict):
     return records.Stamp(
-        torch=info["torch"], device=info["device"],
-        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        commit=_commit(root), cuda=info.get("cuda"))
+        torch=info["torch"],
+        device=info["device"],
+        date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        commit=_commit(root),
+        cuda=info.get("cuda"),
+    )
 
 
 def path_for(root: Path, mode: str) -> Path:
@@ -66,10 +79,16 @@ def write(root: Path, info: dict, outcomes: dict[str, Counter], used_cuda: dict)
     stamp = _stamp(root, info)
     for page, counts in sorted(outcomes.items()):
         record.pages[page] = records.PageResult(
-            **vars(stamp), passed=counts["passed"], failed=counts["failed"],
+            **vars(stamp),
+            passed=counts["passed"],
+            failed=counts["failed"],
             skipped=counts["skipped"],
-            cuda_examples=(sum(used for (p, _), used in used_cuda.items() if p == page)
-                           if info["mode"] == "cuda" else None))
+            cuda_examples=(
+                sum(used for (p, _), used in used_cuda.items() if p == page)
+                if info["mode"] == "cuda"
+                else None
+            ),
+        )
     record.last_run = stamp
     records.write(path, record)
     return path
@@ -78,7 +97,7 @@ def write(root: Path, info: dict, outcomes: dict[str, Counter], used_cuda: dict)
 def _torchvision() -> str:
     try:
         import torchvision
-    except Exception as error:  # a missing or mismatched build is a finding, not a crash
+    except Exception as error:  # noqa: BLE001 -- a missing or mismatched build is a finding, not a crash
         return f"not importable ({type(error).__name__}: {str(error).splitlines()[0][:120]})"
     return torchvision.__version__
 
@@ -98,14 +117,25 @@ def write_drift(path: Path, root: Path, info: dict, outcomes: dict[str, Counter]
         for difference in differences:
             difference.pop("page", None)
         pages[page] = records.DriftPage(
-            passed=counts["passed"], failed=counts["failed"], skipped=counts["skipped"],
+            passed=counts["passed"],
+            failed=counts["failed"],
+            skipped=counts["skipped"],
             outputs_differ=differences,
             raises=[{"line": r.line, "error": r.error} for r in found.raised if r.page == page],
-            warnings=[dict(w.as_dict(), line=line) for (p, line), seen
-                      in sorted(found.warnings.items()) if p == page for w in seen])
+            warnings=[
+                dict(w.as_dict(), line=line)
+                for (p, line), seen in sorted(found.warnings.items())
+                if p == page
+                for w in seen
+            ],
+        )
     record = records.DriftRecord(
-        **vars(_stamp(root, info)), name=path.stem, mode=info["mode"],
-        torchvision=_torchvision(), python=platform.python_version(),
-        pages=dict(sorted(pages.items())))
+        **vars(_stamp(root, info)),
+        name=path.stem,
+        mode=info["mode"],
+        torchvision=_torchvision(),
+        python=platform.python_version(),
+        pages=dict(sorted(pages.items())),
+    )
     records.write(path, record)
     return path

@@ -40,7 +40,9 @@ class Outcome:
     raised: list[Raised] = field(default_factory=list)
     warnings_seen: list[warns.Seen] = field(default_factory=list)
     warning_failures: list[tuple[str, int, str]] = field(default_factory=list)
-    passed_on: list[tuple[str, str, str, int]] = field(default_factory=list)  # class, text, file, line
+    passed_on: list[tuple[str, str, str, int]] = field(
+        default_factory=list
+    )  # class, text, file, line
     used_cuda: bool = False
     seconds: float = 0.0
 
@@ -65,7 +67,7 @@ class StdioFiles:
             handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(handle, fd)
             os.close(handle)
-        self.positions = {fd: 0 for fd in self.paths}
+        self.positions = dict.fromkeys(self.paths, 0)
 
     def new_text(self) -> dict[int, str]:
         """What was written to each descriptor since the last call."""
@@ -100,9 +102,11 @@ def run(block: Block, namespace: dict, state: PageState) -> Outcome:
                 failures = _run_doctest(block, namespace, doctest_lines, state, outcome)
             else:
                 failures = _run_code(block, namespace, state, outcome)
-    except BaseException as error:  # KeyboardInterrupt or SystemExit escaping doctest
-        failures = [f"{block.where}: the example raised {type(error).__name__} "
-                    f"({error}); the rest of the block did not run"]
+    except BaseException as error:  # noqa: BLE001 -- KeyboardInterrupt or SystemExit escaping doctest
+        failures = [
+            f"{block.where}: the example raised {type(error).__name__} "
+            f"({error}); the rest of the block did not run"
+        ]
         caught = []
     outcome.used_cuda = device.cuda_allocations() > before
     if caught or block.expected_warning:
@@ -119,21 +123,25 @@ def _check_streams(block: Block, stderr: str, state: PageState) -> list[str]:
     if raw[1].strip():
         failures.append(
             f"{block.where}: the block printed outside Python's sys.stdout (C code or a child "
-            f"process writing to the terminal), which the page cannot check:\n{raw[1]}")
+            f"process writing to the terminal), which the page cannot check:\n{raw[1]}"
+        )
     written = stderr + raw[2]
     if written.strip() and not block.fence.marker("stderr"):
         failures.append(
             f"{block.where}: the block wrote to standard error, which a reader sees but the page "
             f"does not show:\n{written}\nPrint to stdout and show it, or, for output such as a "
-            f"progress bar, put <!-- stderr: 理由 --> on the line before the fence.")
+            f"progress bar, put <!-- stderr: 理由 --> on the line before the fence."
+        )
     return failures
 
 
-def _check_warnings(block: Block, caught: list, doctest_lines: dict[str, list[int]],
-                    outcome: Outcome) -> list[str]:
+def _check_warnings(
+    block: Block, caught: list, doctest_lines: dict[str, list[int]], outcome: Outcome
+) -> list[str]:
     expected = block.expected_warning
     seen, deprecations, expected_seen, passed_on = warns.review(
-        caught, expected, block.root, doctest_lines)
+        caught, expected, block.root, doctest_lines
+    )
     outcome.warnings_seen = seen
     outcome.passed_on = passed_on
     where = (block.page, block.fence.line)
@@ -142,20 +150,23 @@ def _check_warnings(block: Block, caught: list, doctest_lines: dict[str, list[in
     names = "|".join(cls.__name__ for cls in expected)
     if expected and not expected_seen:
         outcome.warning_failures.append(
-            (*where, f"no longer raises the {names} its <!-- warns --> marker expects"))
+            (*where, f"no longer raises the {names} its <!-- warns --> marker expects")
+        )
     failures = []
     if deprecations:
         listing = "\n".join(f"  {warning.describe()}" for warning in deprecations)
         failures.append(
             f"{block.where}: the example triggers a deprecation warning:\n{listing}\n"
             f"Use the current API. To demonstrate the warning on purpose, put "
-            f"<!-- warns: {deprecations[0].category} 理由 --> on the line before the fence.")
+            f"<!-- warns: {deprecations[0].category} 理由 --> on the line before the fence."
+        )
     if expected and not expected_seen:
         others = "".join(f"\n  {warning.describe()}" for warning in seen)
         failures.append(
             f"{block.where}: <!-- warns: {names} --> at line "
             f"{block.fence.marker('warns').line}, but the block raised no {names}"
-            + (f"; it raised:{others}" if others else " (it raised no warning at all)"))
+            + (f"; it raised:{others}" if others else " (it raised no warning at all)")
+        )
     return failures
 
 
@@ -189,19 +200,29 @@ def example_line(block: Block, example: doctest.Example) -> int:
     return block.fence.body_line + example.lineno
 
 
-def _doctest_difference(block: Block, example: doctest.Example, got: str,
-                        state: PageState) -> Difference:
+def _doctest_difference(
+    block: Block, example: doctest.Example, got: str, state: PageState
+) -> Difference:
     line = example_line(block, example)
-    common = dict(page=block.page, line=line + example.source.count("\n"),
-                  count=example.want.count("\n"),
-                  indent=block.fence.indent + " " * example.indent, expected=example.want)
+    common = {
+        "page": block.page,
+        "line": line + example.source.count("\n"),
+        "count": example.want.count("\n"),
+        "indent": block.fence.indent + " " * example.indent,
+        "expected": example.want,
+    }
     if example.exc_msg is not None:
         raised = exception_only(got)
         if raised is None:
-            return Difference(kind="error", got=shown_form(got, doctest_form=True), problem=(
-                f"the example at line {line} no longer raises an exception"), **common)
-        return Difference(kind="error", got=error_form(raised), problem=_earlier_raise(state),
-                          **common)
+            return Difference(
+                kind="error",
+                got=shown_form(got, doctest_form=True),
+                problem=(f"the example at line {line} no longer raises an exception"),
+                **common,
+            )
+        return Difference(
+            kind="error", got=error_form(raised), problem=_earlier_raise(state), **common
+        )
     new = shown_form(got, doctest_form=True)
     problem = _earlier_raise(state) or unwritable(new)
     if not problem and not new:
@@ -215,21 +236,32 @@ def _earlier_raise(state: PageState) -> str | None:
     """An output after an unexpected error on the same page may only show its consequence
     (a NameError, a value never updated): not something to write into the page."""
     for raised in state.raised:
-        return (f"an earlier example on this page raised ({raised.error.splitlines()[0]}, "
-                f"line {raised.line}); fix that first")
+        return (
+            f"an earlier example on this page raised ({raised.error.splitlines()[0]}, "
+            f"line {raised.line}); fix that first"
+        )
     return None
 
 
-def _run_doctest(block: Block, namespace: dict, doctest_lines: dict[str, list[int]],
-                 state: PageState, outcome: Outcome) -> list[str]:
+def _run_doctest(
+    block: Block,
+    namespace: dict,
+    doctest_lines: dict[str, list[int]],
+    state: PageState,
+    outcome: Outcome,
+) -> list[str]:
     test = doctest.DocTestParser().get_doctest(
-        block.fence.body, {}, block.page, block.page, block.fence.line)
+        block.fence.body, {}, block.page, block.page, block.fence.line
+    )
     test.globs = namespace  # the page's own __main__, not a copy: what a class defined here
     doctest_lines[block.page] = [example_line(block, example) for example in test.examples]
     runner = _Runner(block, state, outcome)  # pickles by, and later blocks see, is the page's
     runner.run(test, clear_globs=False)
-    kept = [report for difference, report in runner.reports
-            if not (state.update and difference is not None and difference.problem is None)]
+    kept = [
+        report
+        for difference, report in runner.reports
+        if not (state.update and difference is not None and difference.problem is None)
+    ]
     return ["".join(kept)] if kept else []
 
 
@@ -239,9 +271,12 @@ def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome)
         with contextlib.redirect_stdout(printed):
             for chunk in block.chunks:
                 _exec_chunk(chunk, namespace, block.root)
-    except BaseException as error:  # SystemExit and KeyboardInterrupt are the page's errors too
-        raised = Raised(block.page, block.fence.line, "".join(
-            traceback.format_exception_only(type(error), error)).strip())
+    except BaseException as error:  # noqa: BLE001 -- SystemExit and KeyboardInterrupt are the page's errors too
+        raised = Raised(
+            block.page,
+            block.fence.line,
+            "".join(traceback.format_exception_only(type(error), error)).strip(),
+        )
         state.raised.append(raised)
         outcome.raised.append(raised)
         # Drop the harness's frames: the reader's code (page or snippet line) is what failed.
@@ -250,33 +285,55 @@ def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome)
             tb = tb.tb_next
         lines = traceback.format_exception(type(error), error, tb)
         shown = "".join(lines).replace(f"{block.root}/", "")
-        return [f"{block.where}: the block raised an error the page does not expect "
-                f"(show expected errors as a >>> session):\n{shown}"]
+        return [
+            f"{block.where}: the block raised an error the page does not expect "
+            f"(show expected errors as a >>> session):\n{shown}"
+        ]
     got = printed.getvalue()
     output = block.fence.output
     if output is None:
         if got.strip():
-            outcome.differences.append(Difference(
-                block.page, block.fence.line, 0, block.fence.indent, "output", "",
-                shown_form(got, doctest_form=False), problem="the page shows no 输出 block for it"))
-            return [f"{block.where}: this block prints, but the page shows no output.\n"
-                    f'Add a ```text title="输出"``` block after it with:\n{got}']
+            outcome.differences.append(
+                Difference(
+                    block.page,
+                    block.fence.line,
+                    0,
+                    block.fence.indent,
+                    "output",
+                    "",
+                    shown_form(got, doctest_form=False),
+                    problem="the page shows no 输出 block for it",
+                )
+            )
+            return [
+                f"{block.where}: this block prints, but the page shows no output.\n"
+                f'Add a ```text title="输出"``` block after it with:\n{got}'
+            ]
         return []
     checker = doctest.OutputChecker()
     if checker.check_output(output.body, got, DOCTEST_FLAGS):
         return []
     new = shown_form(got, doctest_form=False)
     difference = Difference(
-        block.page, output.body_line, output.body.count("\n"), output.indent, "output",
-        output.body, new,
-        problem=_earlier_raise(state) or unwritable(new)
-        or (None if new else "the block prints nothing now"))
+        block.page,
+        output.body_line,
+        output.body.count("\n"),
+        output.indent,
+        "output",
+        output.body,
+        new,
+        problem=_earlier_raise(state)
+        or unwritable(new)
+        or (None if new else "the block prints nothing now"),
+    )
     outcome.differences.append(difference)
     if state.update and difference.problem is None:
         return []
     shown = doctest.Example("", output.body)
-    return [f'{block.page}, line {output.line}: the 输出 block does not match what the code '
-            f"printed.\n" + checker.output_difference(shown, got, DOCTEST_FLAGS)]
+    return [
+        f"{block.page}, line {output.line}: the 输出 block does not match what the code "
+        f"printed.\n" + checker.output_difference(shown, got, DOCTEST_FLAGS)
+    ]
 
 
 def _exec_chunk(chunk, namespace: dict, root: Path) -> None:

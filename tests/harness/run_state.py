@@ -55,7 +55,8 @@ class Run:
             if not self.rss_before_pages_mb:
                 self.rss_before_pages_mb = rss_mb()
             page = self._pages[id(example.namespace)] = PageProcess(
-                block.page, self.root, self.seed, self.update)
+                block.page, self.root, self.seed, self.update
+            )
         try:
             outcome = page.run(block)
         except PageStopped as stopped:
@@ -79,26 +80,40 @@ class Run:
             return
         end, survivors = page.finish()
         if end:
-            self.memory.append(PageMemory(page.page, end.peak_rss_mb, end.rss_after_release_mb,
-                                          end.cuda_allocated_after_release))
+            self.memory.append(
+                PageMemory(
+                    page.page,
+                    end.peak_rss_mb,
+                    end.rss_after_release_mb,
+                    end.cuda_allocated_after_release,
+                )
+            )
         left = []
         if end is None and not page.stopped:  # a stopped page has already failed
-            left.append("its process hung or crashed while the page's objects were being freed "
-                        "(a __del__ or a finalizer at the end of the page); nothing after the "
-                        "last block could be checked")
+            left.append(
+                "its process hung or crashed while the page's objects were being freed "
+                "(a __del__ or a finalizer at the end of the page); nothing after the "
+                "last block could be checked"
+            )
         elif end is not None and end.late_output:
-            left.append("output written after its last block had finished (a thread or a "
-                        f"process still printing):\n    {end.late_output[:2000]}")
+            left.append(
+                "output written after its last block had finished (a thread or a "
+                f"process still printing):\n    {end.late_output[:2000]}"
+            )
         if end and end.threads:
-            left.append("threads still running after the page's objects were freed: "
-                        + "; ".join(end.threads))
+            left.append(
+                "threads still running after the page's objects were freed: "
+                + "; ".join(end.threads)
+            )
         children = (end.children if end else []) + survivors
         if children:
             left.append("child processes still running (stopped now): " + "; ".join(children))
         if left:
             raise LeftRunning(
-                f"{page.page}: the page did not end cleanly:\n  " + "\n  ".join(left)
-                + "\nJoin threads and wait for (or terminate) processes the page starts.")
+                f"{page.page}: the page did not end cleanly:\n  "
+                + "\n  ".join(left)
+                + "\nJoin threads and wait for (or terminate) processes the page starts."
+            )
 
     def stop_all(self) -> None:
         """Interrupted run: stop every page process and delete its scratch folder."""

@@ -24,12 +24,14 @@ DEDENT_SUBSECTIONS = True  # mkdocs.yml, pymdownx.snippets; tests/test_includes.
 # pymdownx.snippets' own patterns (RE_ALL_SNIPPETS, RE_SNIPPET_SECTION).
 INCLUDE = re.compile(
     r"""^(?P<space>[ \t]*)(?P<escape>;*)-{1,}8<-{1,}[ \t]+"""
-    r"""(?P<quoted>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?')\r?$""")
+    r"""(?P<quoted>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?')\r?$"""
+)
 BLOCK_INCLUDE = re.compile(r"^[ \t]*-{1,}8<-{1,}\r?$")
 SECTION = re.compile(
     r"""(?xi)^(?P<pre>.*?)(?<!;)(?!(?<=-)-)(?P<escape>;*)(?P<marker>-{1,}8<-{1,}[ \t]+)"""
     r"""(?P<section>\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[a-z][-_0-9a-z]*)[ \t]*\])"""
-    r"""(?P<post>.*?)$""")
+    r"""(?P<post>.*?)$"""
+)
 _SECTION_NAME = re.compile(r"(?i)[a-z][-_0-9a-z]*")
 
 
@@ -63,29 +65,43 @@ def resolve(target: str, root: Path, space: str = "") -> CodeChunk:
     path_text, section = _split(target)
     path = (root / path_text).resolve()
     if not path.is_relative_to(root.resolve()):
-        raise SnippetError(f"{target}: snippets must live inside the site (pymdownx refuses "
-                           f"paths outside its base path)")
+        raise SnippetError(
+            f"{target}: snippets must live inside the site (pymdownx refuses "
+            f"paths outside its base path)"
+        )
     if not path.is_file():
         raise SnippetError(f"snippet file not found: {path_text}")
     with open(path, encoding="utf-8") as handle:  # as pymdownx reads it: a final newline
         text = handle.read()  # gives a final empty line, and the site shows it
     lines = text.split("\n") if text else []
     if section is None:
-        kept = [(number, _unescape(line)) for number, line in enumerate(lines, 1)
-                if not _is_marker(line)]
+        kept = [
+            (number, _unescape(line))
+            for number, line in enumerate(lines, 1)
+            if not _is_marker(line)
+        ]
     else:
         kept = _section_lines(lines, section, path_text)
     # pymdownx reads an included section for includes too: an escaped one loses its ";".
-    kept = [(number, line.replace(";", "", 1) if INCLUDE.match(line) and
-             INCLUDE.match(line).group("escape") else line) for number, line in kept]
+    kept = [
+        (
+            number,
+            line.replace(";", "", 1)
+            if INCLUDE.match(line) and INCLUDE.match(line).group("escape")
+            else line,
+        )
+        for number, line in kept
+    ]
     for number, line in kept:
         if include_target(line) is not None:
-            raise SnippetError(f"{path_text}, line {number}: an include inside an included "
-                               f"snippet; include it from the page instead")
+            raise SnippetError(
+                f"{path_text}, line {number}: an include inside an included "
+                f"snippet; include it from the page instead"
+            )
     shown = [space + line for _, line in kept]
     first_line = kept[0][0] if kept else 1
     code_lines: list[str] = []
-    for number, line in zip((number for number, _ in kept), shown):
+    for number, line in zip((number for number, _ in kept), shown, strict=True):
         code_lines.extend([""] * (number - first_line - len(code_lines)))
         code_lines.append(line)
     return CodeChunk("\n".join(code_lines) + "\n", path_text, first_line, shown)
@@ -98,8 +114,9 @@ def _split(target: str) -> tuple[str, str | None]:
     if re.fullmatch(r"[-0-9:,]+", rest):
         raise SnippetError(f"{target}: include a named section, not line numbers")
     if not _SECTION_NAME.fullmatch(rest):
-        raise SnippetError(f"{target}: a section name starts with a letter and holds letters, "
-                           f"digits, - and _")
+        raise SnippetError(
+            f"{target}: a section name starts with a letter and holds letters, digits, - and _"
+        )
     return path_text, rest
 
 
@@ -111,8 +128,13 @@ def _is_marker(line: str) -> bool:
 def _unescape(line: str) -> str:
     match = SECTION.match(line) if "8<-" in line else None
     if match and match.group("escape"):
-        return (match.group("pre") + match.group("escape").replace(";", "", 1)
-                + match.group("marker") + match.group("section") + match.group("post"))
+        return (
+            match.group("pre")
+            + match.group("escape").replace(";", "", 1)
+            + match.group("marker")
+            + match.group("section")
+            + match.group("post")
+        )
     return line
 
 
@@ -126,23 +148,31 @@ def _section_lines(lines: list[str], section: str, path_text: str) -> list[tuple
     if not starts and not ends:
         raise SnippetError(f"section '{section}' not found in {path_text}")
     if len(starts) > 1:
-        raise SnippetError(f"{where} starts twice (lines {starts[0]} and {starts[1]}); the site "
-                           f"would show only the first part: give each part its own name")
+        raise SnippetError(
+            f"{where} starts twice (lines {starts[0]} and {starts[1]}); the site "
+            f"would show only the first part: give each part its own name"
+        )
     if len(ends) > 1:
-        raise SnippetError(f"{where} ends twice (lines {ends[0]} and {ends[1]}); give each part "
-                           f"its own name")
+        raise SnippetError(
+            f"{where} ends twice (lines {ends[0]} and {ends[1]}); give each part its own name"
+        )
     if not starts:
         raise SnippetError(f"{where} has an end marker (line {ends[0]}) but no start marker")
     if not ends or ends[0] < starts[0]:
-        raise SnippetError(f"{where} starts at line {starts[0]} but has no end marker after it "
-                           f"(the site would show the rest of the file)")
-    kept = [(number, _unescape(lines[number - 1])) for number in range(starts[0] + 1, ends[0])
-            if not _is_marker(lines[number - 1])]
+        raise SnippetError(
+            f"{where} starts at line {starts[0]} but has no end marker after it "
+            f"(the site would show the rest of the file)"
+        )
+    kept = [
+        (number, _unescape(lines[number - 1]))
+        for number in range(starts[0] + 1, ends[0])
+        if not _is_marker(lines[number - 1])
+    ]
     if not any(line.strip() for _, line in kept):
         raise SnippetError(f"{where} is empty (lines {starts[0]}–{ends[0]})")
     if DEDENT_SUBSECTIONS:
         dedented = textwrap.dedent("\n".join(line for _, line in kept)).split("\n")
-        kept = [(number, line) for (number, _), line in zip(kept, dedented)]
+        kept = [(number, line) for (number, _), line in zip(kept, dedented, strict=True)]
     return kept
 
 
@@ -151,15 +181,18 @@ def code_chunks(body: str, first_line: int, page: str, root: Path) -> list[CodeC
     chunks: list[CodeChunk] = []
     pending: list[str] = []
     pending_start = first_line
-    for offset, line in enumerate(body.split("\n")[:-1] if body.endswith("\n") else body.split("\n")):
+    for offset, line in enumerate(
+        body.split("\n")[:-1] if body.endswith("\n") else body.split("\n")
+    ):
         if BLOCK_INCLUDE.match(line):
-            raise SnippetError(f"{page}, line {first_line + offset}: the block form of --8<-- "
-                               f'is not supported; write one line per file: --8<-- "path:section"')
+            raise SnippetError(
+                f"{page}, line {first_line + offset}: the block form of --8<-- "
+                f'is not supported; write one line per file: --8<-- "path:section"'
+            )
         target = include_target(line)
         if target is None:
-            if INCLUDE.match(line):  # an escaped include: pymdownx shows it without its ";"
-                line = line.replace(";", "", 1)
-            pending.append(line)
+            # an escaped include: pymdownx shows it without its ";"
+            pending.append(line.replace(";", "", 1) if INCLUDE.match(line) else line)
             continue
         if any(p.strip() for p in pending):
             chunks.append(CodeChunk("\n".join(pending) + "\n", page, pending_start))

@@ -24,8 +24,8 @@ from pathlib import Path
 
 DEPRECATION_CLASSES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 DEPRECATION_TEXT = re.compile(
-    r"deprecat|will be removed|(?:has|have) been removed|no longer (?:be )?supported",
-    re.IGNORECASE)
+    r"deprecat|will be removed|(?:has|have) been removed|no longer (?:be )?supported", re.IGNORECASE
+)
 _DOCTEST_FILE = re.compile(r"^<doctest (?P<name>.+)\[(?P<index>\d+)\]>$")
 _LIBRARIES = ("/site-packages/", "/dist-packages/")
 
@@ -71,8 +71,13 @@ class Seen:
         return f"{self.category}: {self.message}\n    ({origin})"
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "message": self.message, "where": self.where,
-                "caller": self.caller, "deprecation": self.deprecation}
+        return {
+            "category": self.category,
+            "message": self.message,
+            "where": self.where,
+            "caller": self.caller,
+            "deprecation": self.deprecation,
+        }
 
 
 def where(filename: str, lineno: int, root: Path, doctest_lines: dict[str, list[int]]) -> str:
@@ -90,7 +95,7 @@ def where(filename: str, lineno: int, root: Path, doctest_lines: dict[str, list[
             return f"{path.split(marker, 1)[1]}:{lineno}"
     prefix = f"{root.as_posix()}/"
     if path.startswith(prefix):
-        return f"{path[len(prefix):]}, line {lineno}"
+        return f"{path[len(prefix) :]}, line {lineno}"
     return f"{Path(path).name}:{lineno}"
 
 
@@ -129,16 +134,21 @@ class Recorder:
         while frame is not None:
             name = frame.f_code.co_filename
             if _DOCTEST_FILE.match(name) or (
-                    name.startswith(self.root) and "/tests/harness/" not in name
-                    and not any(marker in name for marker in _LIBRARIES)):
+                name.startswith(self.root)
+                and "/tests/harness/" not in name
+                and not any(marker in name for marker in _LIBRARIES)
+            ):
                 return name, frame.f_lineno
             frame = frame.f_back
         return None
 
 
-def review(caught: list[Caught], expected: tuple[type[Warning], ...], root: Path,
-           doctest_lines: dict[str, list[int]]
-           ) -> tuple[list[Seen], list[Seen], bool, list[tuple[str, str, str, int]]]:
+def review(
+    caught: list[Caught],
+    expected: tuple[type[Warning], ...],
+    root: Path,
+    doctest_lines: dict[str, list[int]],
+) -> tuple[list[Seen], list[Seen], bool, list[tuple[str, str, str, int]]]:
     """(every warning seen, deduplicated; the deprecations that fail; whether ``expected`` was
     seen; the other warnings, as (class name, message, file, line), for pytest's summary)."""
     seen: dict[Seen, None] = {}
@@ -148,9 +158,13 @@ def review(caught: list[Caught], expected: tuple[type[Warning], ...], root: Path
     for warning in caught:
         text = str(warning.message)
         caller = where(*warning.caller, root, doctest_lines) if warning.caller else ""
-        entry = Seen(warning.category.__name__, text,
-                     where(warning.filename, warning.lineno, root, doctest_lines), caller,
-                     is_deprecation(warning.category, text))
+        entry = Seen(
+            warning.category.__name__,
+            text,
+            where(warning.filename, warning.lineno, root, doctest_lines),
+            caller,
+            is_deprecation(warning.category, text),
+        )
         seen[entry] = None
         if expected and issubclass(warning.category, expected):
             expected_seen = True
@@ -165,5 +179,9 @@ def pass_on(passed_on: list[tuple[str, str, str, int]]) -> None:
     """Hand a page's ordinary warnings to pytest's warning summary (in the pytest process)."""
     for name, text, filename, lineno in passed_on:
         category = warning_class(name) or UserWarning
-        warnings.warn_explicit(text if category is not UserWarning or name == "UserWarning"
-                               else f"{name}: {text}", category, filename, lineno)
+        warnings.warn_explicit(
+            text if category is not UserWarning or name == "UserWarning" else f"{name}: {text}",
+            category,
+            filename,
+            lineno,
+        )

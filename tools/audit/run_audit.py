@@ -29,10 +29,19 @@ REPORTS = ROOT / "build" / "audit"
 
 def audit(url: str, report: Path, preset: list[str]) -> dict[str, float]:
     subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-         "--only-categories=performance,accessibility", *preset,
-         "--chrome-flags=--headless=new " + " ".join(QUIET_FLAGS)],
-        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            "--only-categories=performance,accessibility",
+            *preset,
+            "--chrome-flags=--headless=new " + " ".join(QUIET_FLAGS),
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+    )
     result = json.loads(report.read_text(encoding="utf-8"))
     scores = {name: category["score"] for name, category in result["categories"].items()}
     weight = result["audits"]["total-byte-weight"]["numericValue"]
@@ -48,12 +57,16 @@ def main() -> int:
     for name, path in PAGES.items():
         for preset, flags in PRESETS.items():
             result = audit(base + path, REPORTS / f"{name}-{preset}.json", flags)
-            print(f"{name:10} {preset:8} {result['performance'] * 100:12.0f}"
-                  f" {result['accessibility'] * 100:14.0f} {result['kib']:7.0f} KiB")
+            print(
+                f"{name:10} {preset:8} {result['performance'] * 100:12.0f}"
+                f" {result['accessibility'] * 100:14.0f} {result['kib']:7.0f} KiB"
+            )
             if preset == ENFORCED:
-                failures += [f"{name} ({preset}): {category} {result[category]:.2f} < {THRESHOLD}"
-                             for category in ("performance", "accessibility")
-                             if result[category] < THRESHOLD]
+                failures += [
+                    f"{name} ({preset}): {category} {result[category]:.2f} < {THRESHOLD}"
+                    for category in ("performance", "accessibility")
+                    if result[category] < THRESHOLD
+                ]
     server.shutdown()
     for failure in failures:
         print("FAILED", failure)
