@@ -1,11 +1,12 @@
 """Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
 docs-drift (every page under each torch environment), docs (strict build), serve,
-browser-check (the built site in headless Chromium), audit (Lighthouse), bench.
+browser-check (the built site in headless Chromium), audit (Lighthouse), bench,
+lint (ruff and mypy), lock (rewrite locks/ from pyproject.toml).
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
 copies of it would help nobody (docs-drift adds one, with the other torch it compares).
-An environment is (re)installed only when its pinned requirements (the dependency groups
-in pyproject.toml) change.
+It is installed from the lock file locks/docs.txt (every package pinned, with hashes), and
+reinstalled only when that file changes.
 
 On a machine that already has torch (a GPU box, often without network), run
 ``nox --no-venv -s docs-test-cuda``: the session then uses the interpreter running nox.
@@ -20,22 +21,29 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "tools"))
+import locks  # tools/ is not a package, and nox puts only the noxfile on the path
 
 nox.options.default_venv_backend = "none"  # we manage the one shared environment ourselves
 nox.options.sessions = ["docs-test"]
 
 ROOT = Path(__file__).parent
 ENV_DIR = ROOT / ".nox" / "docs-env"
-STAMP = ENV_DIR / "installed-groups.json"
+STAMP = ENV_DIR / "installed-lock.json"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
+DOCS_LOCK = locks.lock_path("docs")
+UV = "uv==0.13.9"  # writes the lock files (nox -s lock); installing needs only pip
+LOCKED_GROUPS = ["docs"]  # a lock file each, in locks/
 QUIET_BUILD = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's end-of-life banner, not a warning
 ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}  # every GPU hidden
 # On Ctrl+C nox interrupts pytest, then kills it after 0.3 s + 0.2 s: give the harness time to
 # stop the page processes and delete its scratch folders.
-STOP_GENTLY = {"interrupt_timeout": 20, "terminate_timeout": 10}
+STOP_GENTLY: dict[str, Any] = {"interrupt_timeout": 20, "terminate_timeout": 10}
 
 
 def _use_current_python() -> bool:
@@ -62,26 +70,47 @@ def _digest(requirements: list[str]) -> str:
     return hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
 
 
+def _create_env(session: nox.Session, env_dir: Path) -> None:
+    """A virtual environment with pip.  Python's venv needs ensurepip, which Debian and Ubuntu
+    ship apart (python3-venv); virtualenv, which nox brings, needs nothing more."""
+    import importlib.util
+
+    if importlib.util.find_spec("ensurepip") is not None:
+        session.run(sys.executable, "-m", "venv", str(env_dir), external=True)
+        return
+    import virtualenv  # nox depends on it
+
+    session.log(f"No ensurepip in this Python: creating {env_dir.name} with virtualenv")
+    virtualenv.cli_run([str(env_dir), "--quiet"])
+
+
+def _install_lock(session: nox.Session, python: str, lock: Path) -> None:
+    """Exactly the packages of the lock file, each checked against its hashes."""
+    quiet = ["--quiet", "--disable-pip-version-check"]
+    session.run(python, "-m", "pip", "install", *quiet, "--require-hashes", "--no-deps",
+                "-r", str(lock), external=True)  # fmt: skip
+    session.run(python, "-m", "pip", "check", "--disable-pip-version-check", external=True)
+
+
 def shared_python(session: nox.Session) -> str:
-    """The interpreter of the shared environment, created or updated if needed."""
+    """The interpreter of the shared environment, created or updated from locks/docs.txt."""
     if _use_current_python():
         return sys.executable
+    stale = locks.disagreements(REQUIREMENTS, DOCS_LOCK)
+    if stale:
+        session.error(
+            f"{DOCS_LOCK.relative_to(ROOT)} does not match pyproject.toml ("
+            + "; ".join(stale)
+            + f"). Write it again with: {locks.LOCK_COMMAND}"
+        )
     python = ENV_DIR / "bin" / "python"
-    if _up_to_date(ENV_DIR, REQUIREMENTS):
+    locked = [hashlib.sha256(DOCS_LOCK.read_bytes()).hexdigest()]  # the stamp: this lock
+    if _up_to_date(ENV_DIR, locked):
         return str(python)
     if not python.is_file():
-        session.run(sys.executable, "-m", "venv", str(ENV_DIR), external=True)
-    session.run(
-        str(python),
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        *REQUIREMENTS,
-        external=True,
-    )
-    _write_stamp(ENV_DIR, REQUIREMENTS)
+        _create_env(session, ENV_DIR)
+    _install_lock(session, str(python), DOCS_LOCK)
+    _write_stamp(ENV_DIR, locked)
     return str(python)
 
 
@@ -136,13 +165,14 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
     env_dir = ROOT / ".nox" / name
     python = env_dir / "bin" / "python"
-    # What the pages need: every docs group except the site build and the browser checks.
-    not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
+    # The locked versions of everything but the torch stack, which the other torch brings
+    # (its CPU build needs no CUDA packages; no torchvision matches it).
     requirements = [
-        f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
-        for r in REQUIREMENTS
-        if r not in not_for_pages and not r.startswith("torchvision")
-    ]
+        pin.requirement
+        for pin in locks.read(DOCS_LOCK).values()
+        if pin.name not in {"torch", "torchvision", "triton"}
+        and not pin.name.startswith(("nvidia-", "cuda-"))
+    ] + [f"torch=={DRIFT_TORCH}"]
     if _up_to_date(env_dir, requirements):
         return name, str(python)
     session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
@@ -154,6 +184,7 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
             "install",
             "--quiet",
             "--disable-pip-version-check",
+            "--no-deps",
             *requirements,
         ]
     ]
@@ -311,3 +342,34 @@ def bench(session: nox.Session) -> None:
         external=True,
         env={"CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD},
     )
+
+
+@nox.session(name="lint")
+def lint(session: nox.Session) -> None:
+    """ruff (format and lint) and mypy over the harness, the hooks, the tools and the noxfile;
+    ruff's lint over the snippets too.  The settings are in pyproject.toml."""
+    python = shared_python(session)
+    session.run(python, "-m", "ruff", "format", "--check", external=True)
+    session.run(python, "-m", "ruff", "check", external=True)
+    session.run(python, "-m", "mypy", external=True)
+
+
+@nox.session(name="lock")
+def lock(session: nox.Session) -> None:
+    """Write locks/docs.txt again from pyproject.toml's dependency groups, with uv (pinned
+    above, installed into .nox/uv-env), for every platform and Python >= 3.11.5.  Needs the
+    package index.  Review the diff, then run the tests in the new environment."""
+    env_dir = ROOT / ".nox" / "uv-env"
+    python = env_dir / "bin" / "python"
+    if not _up_to_date(env_dir, [UV]):
+        if not python.is_file():
+            _create_env(session, env_dir)
+        session.run(str(python), "-m", "pip", "install", "--quiet", UV, external=True)
+        _write_stamp(env_dir, [UV])
+    for group in LOCKED_GROUPS:
+        session.run(
+            str(env_dir / "bin" / "uv"), "pip", "compile", "pyproject.toml", "--group", group,
+            "--universal", "--python-version", "3.11.5", "--generate-hashes", "--quiet",
+            "--custom-compile-command", locks.LOCK_COMMAND,
+            "-o", str(locks.lock_path(group).relative_to(ROOT)), external=True,
+        )  # fmt: skip

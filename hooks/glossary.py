@@ -206,7 +206,7 @@ def add_hover(content: str, matcher: Matcher) -> str:
             if tag and name in NO_HOVER and not piece.endswith("/>"):
                 blocked += -1 if tag.group(1) else 1
                 blocked = max(blocked, 0)
-            elif math_depth and name == math_tag:
+            elif tag and math_depth and name == math_tag:
                 math_depth += -1 if tag.group(1) else 1
             elif tag and not tag.group(1) and name in {"span", "div"} and "arithmatex" in piece:
                 math_tag, math_depth = name, 1

@@ -100,7 +100,7 @@ def _page_link(page: str, titles: dict[str, str], existing: set[str]) -> str:
     return _cell(title)
 
 
-def _cell(text: str) -> str:
+def _cell(text: object) -> str:
     return html.escape(str(text)).replace("|", "&#124;").replace("\n", " ")
 
 

@@ -245,7 +245,9 @@ def scan(text: str) -> Scan:
     index = 0
     while index < len(lines):
         raw = lines[index].rstrip("\r\n")
-        prefix = _CONTAINER.match(raw).group(0)
+        container = _CONTAINER.match(raw)
+        assert container is not None  # the pattern also matches an empty prefix
+        prefix = container.group(0)
         content = raw[len(prefix) :]
         opening = _OPEN.match(content)
         if opening and not ("`" in opening.group("info") and opening.group("fence")[0] == "`"):

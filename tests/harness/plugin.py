@@ -177,7 +177,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if run is None or not run.collected or config.option.collectonly:
         return
     write = terminalreporter.write_line
-    totals = sum(run.outcomes.values(), Counter())
+    totals: Counter[str] = sum(run.outcomes.values(), Counter())
     info = device.describe()
     terminalreporter.write_sep("=", "documentation examples")
     write(

@@ -26,6 +26,8 @@ from pathlib import Path
 def _load_records():
     path = Path(__file__).resolve().parents[2] / "hooks" / "records.py"
     spec = importlib.util.spec_from_file_location("docs_site_records", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the record format from {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)

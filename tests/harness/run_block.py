@@ -73,7 +73,8 @@ class StdioFiles:
         """What was written to each descriptor since the last call."""
         for stream in (sys.__stdout__, sys.__stderr__):
             with contextlib.suppress(Exception):
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
         with contextlib.suppress(Exception):
             import ctypes
 
@@ -164,7 +165,7 @@ def _check_warnings(
         others = "".join(f"\n  {warning.describe()}" for warning in seen)
         failures.append(
             f"{block.where}: <!-- warns: {names} --> at line "
-            f"{block.fence.marker('warns').line}, but the block raised no {names}"
+            f"{getattr(block.fence.marker('warns'), 'line', '?')}, but the block raised no {names}"
             + (f"; it raised:{others}" if others else " (it raised no warning at all)")
         )
     return failures
@@ -204,32 +205,35 @@ def _doctest_difference(
     block: Block, example: doctest.Example, got: str, state: PageState
 ) -> Difference:
     line = example_line(block, example)
-    common = {
-        "page": block.page,
-        "line": line + example.source.count("\n"),
-        "count": example.want.count("\n"),
-        "indent": block.fence.indent + " " * example.indent,
-        "expected": example.want,
-    }
+
+    def difference(kind: str, now: str, problem: str | None) -> Difference:
+        return Difference(
+            block.page,
+            line + example.source.count("\n"),
+            example.want.count("\n"),
+            block.fence.indent + " " * example.indent,
+            kind,
+            example.want,
+            now,
+            problem,
+        )
+
     if example.exc_msg is not None:
         raised = exception_only(got)
         if raised is None:
-            return Difference(
-                kind="error",
-                got=shown_form(got, doctest_form=True),
-                problem=(f"the example at line {line} no longer raises an exception"),
-                **common,
+            return difference(
+                "error",
+                shown_form(got, doctest_form=True),
+                f"the example at line {line} no longer raises an exception",
             )
-        return Difference(
-            kind="error", got=error_form(raised), problem=_earlier_raise(state), **common
-        )
+        return difference("error", error_form(raised), _earlier_raise(state))
     new = shown_form(got, doctest_form=True)
     problem = _earlier_raise(state) or unwritable(new)
     if not problem and not new:
         problem = f"the example at line {line} prints nothing now"
     if not problem and any(shown.lstrip().startswith(">>>") for shown in new.splitlines()):
         problem = f"the output of line {line} contains '>>>' and cannot be shown as doctest output"
-    return Difference(kind="doctest", got=new, problem=problem, **common)
+    return difference("doctest", new, problem)
 
 
 def _earlier_raise(state: PageState) -> str | None:
@@ -329,10 +333,10 @@ def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome)
     outcome.differences.append(difference)
     if state.update and difference.problem is None:
         return []
-    shown = doctest.Example("", output.body)
+    shown_example = doctest.Example("", output.body)
     return [
         f"{block.page}, line {output.line}: the 输出 block does not match what the code "
-        f"printed.\n" + checker.output_difference(shown, got, DOCTEST_FLAGS)
+        f"printed.\n" + checker.output_difference(shown_example, got, DOCTEST_FLAGS)
     ]
 
 

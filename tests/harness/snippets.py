@@ -87,7 +87,7 @@ def resolve(target: str, root: Path, space: str = "") -> CodeChunk:
         (
             number,
             line.replace(";", "", 1)
-            if INCLUDE.match(line) and INCLUDE.match(line).group("escape")
+            if (include := INCLUDE.match(line)) and include.group("escape")
             else line,
         )
         for number, line in kept
@@ -122,7 +122,7 @@ def _split(target: str) -> tuple[str, str | None]:
 
 def _is_marker(line: str) -> bool:
     match = SECTION.match(line) if "8<-" in line else None
-    return bool(match) and not match.group("escape")
+    return match is not None and not match.group("escape")
 
 
 def _unescape(line: str) -> str:
@@ -139,7 +139,8 @@ def _unescape(line: str) -> str:
 
 
 def _section_lines(lines: list[str], section: str, path_text: str) -> list[tuple[int, str]]:
-    starts, ends = [], []
+    starts: list[int] = []
+    ends: list[int] = []
     for number, line in enumerate(lines, 1):
         match = SECTION.match(line) if "8<-" in line else None
         if match and not match.group("escape") and match.group("name") == section:
@@ -197,7 +198,9 @@ def code_chunks(body: str, first_line: int, page: str, root: Path) -> list[CodeC
         if any(p.strip() for p in pending):
             chunks.append(CodeChunk("\n".join(pending) + "\n", page, pending_start))
         pending, pending_start = [], first_line + offset + 1
-        chunks.append(resolve(target, root, INCLUDE.match(line).group("space")))
+        include = INCLUDE.match(line)
+        assert include is not None  # include_target() found one on this line
+        chunks.append(resolve(target, root, include.group("space")))
     if any(p.strip() for p in pending):
         chunks.append(CodeChunk("\n".join(pending) + "\n", page, pending_start))
     return chunks

@@ -21,6 +21,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 DEPRECATION_CLASSES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 DEPRECATION_TEXT = re.compile(
@@ -130,7 +131,7 @@ class Recorder:
         self.caught.append(Caught(message, category, filename, lineno, self._caller()))
 
     def _caller(self) -> tuple[str, int] | None:
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             name = frame.f_code.co_filename
             if _DOCTEST_FILE.match(name) or (
