@@ -358,7 +358,9 @@ def lint(session: nox.Session) -> None:
 def lock(session: nox.Session) -> None:
     """Write locks/docs.txt again from pyproject.toml's dependency groups, with uv (pinned
     above, installed into .nox/uv-env), for every platform and Python >= 3.11.5.  Needs the
-    package index.  Review the diff, then run the tests in the new environment."""
+    package index.  Versions already in the lock are kept unless pyproject.toml asks for
+    others; ``-- --upgrade`` takes the newest of everything not pinned there.  Review the
+    diff, then run the tests in the new environment."""
     env_dir = ROOT / ".nox" / "uv-env"
     python = env_dir / "bin" / "python"
     if not _up_to_date(env_dir, [UV]):
@@ -371,5 +373,5 @@ def lock(session: nox.Session) -> None:
             str(env_dir / "bin" / "uv"), "pip", "compile", "pyproject.toml", "--group", group,
             "--universal", "--python-version", "3.11.5", "--generate-hashes", "--quiet",
             "--custom-compile-command", locks.LOCK_COMMAND,
-            "-o", str(locks.lock_path(group).relative_to(ROOT)), external=True,
+            "-o", str(locks.lock_path(group).relative_to(ROOT)), *session.posargs, external=True,
         )  # fmt: skip
