@@ -54,9 +54,8 @@ def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = N
 
 
 def run_build(site: Path):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-                          cwd=site, env=env, capture_output=True, text=True, timeout=600)
+                          cwd=site, capture_output=True, text=True, timeout=600)
 
 
 def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
