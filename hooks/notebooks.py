@@ -3,23 +3,17 @@
 
 The site is built without network access, so the build tells the notebooks so
 (PYTORCH_RUMEN_SAMPLE=1: the MNIST notebook trains on the offline sample); a reader who runs
-the downloaded notebook gets the full MNIST download by default.
-
-mkdocs-jupyter's template adds a MathJax loader (an empty or a CDN address) and a mermaid
-loader that imports from a CDN.  Both are removed: the notebook's formulas are rendered by
-the site's own KaTeX (overrides/main.html, javascripts/katex-init.js), and a notebook that
-draws a mermaid diagram fails the build instead of silently calling out.
+the downloaded notebook gets the full MNIST download by default.  The loaders mkdocs-jupyter's
+template adds are removed by sitekit.html_fixes.
 """
 
 from __future__ import annotations
 
 import os
-import re
 
-MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
-MERMAID_LOADER = re.compile(
-    r'<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>', re.S
-)
+import _site_root  # noqa: F401  (puts sitekit/ on the path)
+
+from sitekit import html_fixes
 
 
 def on_config(config):
@@ -27,24 +21,7 @@ def on_config(config):
     return config
 
 
-def is_notebook(page) -> bool:
-    return page.file.src_uri.endswith((".py", ".ipynb"))
-
-
 def on_page_content(html, page, config, files):
-    if not is_notebook(page):
+    if not html_fixes.is_notebook(page.file.src_uri):
         return html
-    if 'class="jp-Mermaid' in html:
-        raise ValueError(
-            f"{page.file.src_uri}: mermaid inside a notebook would load from a CDN; "
-            "draw it on a Markdown page instead"
-        )
-    html, mathjax = MATHJAX.subn("", html)
-    html, mermaid = MERMAID_LOADER.subn("", html)
-    if (mathjax, mermaid) != (1, 1):
-        # mkdocs-jupyter changed its template: look again rather than let a CDN back in.
-        raise ValueError(
-            f"{page.file.src_uri}: expected one MathJax and one mermaid loader "
-            f"from mkdocs-jupyter, found {mathjax} and {mermaid}"
-        )
-    return html
+    return html_fixes.without_notebook_loaders(html, page.file.src_uri)

@@ -19,7 +19,7 @@ from tests.harness.fences import is_python_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SITE_FILES = ["conftest.py", "mkdocs.yml", "hooks", "overrides", "pyproject.toml"]
+SITE_FILES = ["conftest.py", "mkdocs.yml", "hooks", "sitekit", "overrides", "pyproject.toml"]
 
 _HIGHLIGHTED = re.compile(
     r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S)
@@ -54,9 +54,8 @@ def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = N
 
 
 def run_build(site: Path):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-                          cwd=site, env=env, capture_output=True, text=True, timeout=600)
+                          cwd=site, capture_output=True, text=True, timeout=600)
 
 
 def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:

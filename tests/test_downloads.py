@@ -1,5 +1,6 @@
 """A reader can get the code: each chapter links its programs, and the archive of all of them
-unpacks into a folder whose programs run with the project's Python (hooks/downloads.py)."""
+unpacks into a folder whose programs run with the project's Python (sitekit/downloads.py,
+published by hooks/downloads.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, load_hook
+from sitekit import downloads
+from tests.sites import ROOT
 
-downloads = load_hook("downloads")
 CHAPTERS = {page.name: downloads.programs_of(page.read_text(encoding="utf-8"))
             for page in sorted((ROOT / "docs").glob("*.md")) if page.name not in downloads.NOT_CHAPTERS}
 EVERY_PROGRAM = sorted({program for found in CHAPTERS.values() for program in found})
@@ -49,16 +50,8 @@ def test_every_chapter_that_includes_a_program_offers_it():
 
 
 def test_the_box_sits_under_the_title():
-    class Page:
-        class file:
-            src_uri = "index.md"
-
-    class Config:
-        docs_dir = str(ROOT / "docs")
-        extra = {"repo_url": ""}
-
-    downloads._state["programs"] = {"index.md": ["snippets/home/first_model.py"]}
-    out = downloads.on_page_markdown("# 标题\n\n正文\n", Page, Config, None)
+    out = downloads.page_with_download_box("# 标题\n\n正文\n", "index.md",
+                                           ["snippets/home/first_model.py"], ROOT / "docs", "")
     assert out.startswith("# 标题\n\n??? abstract \"下载本章的程序\"")
     assert out.endswith("正文\n")
 

@@ -28,12 +28,13 @@ import re
 import tokenize
 from functools import cache
 
+import markdown
 import pytest
 from mkdocs.config import load_config
 
-from tests.sites import FIXTURES, ROOT, load_hook, render
-
-glossary = load_hook("glossary")
+from sitekit import glossary
+from sitekit.glossary_hover import GlossaryHoverExtension, add_hover_to_html
+from tests.sites import FIXTURES, ROOT, render
 
 ENTRIES = glossary.load(ROOT / glossary.DATA_FILE)
 MATCHER = glossary.Matcher(ENTRIES)
@@ -59,7 +60,7 @@ def _config():
 
 
 def chapters() -> list[str]:
-    return [src for src, _ in glossary._nav_chapters(_config()) if src not in NOT_CHAPTERS]
+    return [src for src, _ in glossary.nav_chapters(_config().nav) if src not in NOT_CHAPTERS]
 
 
 @cache
@@ -123,7 +124,7 @@ def violations(text: str, name: str) -> list[str]:
                 named.add(id(entry))  # one message per entry and line
         for bold, parenthetical in _DEFINITION.findall(line):
             english = _english_parts(parenthetical)
-            if not english or not glossary._CJK.search(bold):
+            if not english or not glossary.CJK.search(bold):
                 continue  # emphasis, not a definition
             bold = bold.strip()
             entry, kind = by_word.get(bold, (None, None))
@@ -189,7 +190,7 @@ def test_search_dictionary_keeps_every_term_and_variant_whole():
     split = []
     for entry in ENTRIES:
         for word in (entry.term, *entry.variants):
-            if glossary._CJK.search(word) and " " not in word and len(word) > 1:
+            if glossary.CJK.search(word) and " " not in word and len(word) > 1:
                 if word not in tokenizer.lcut(f"我们用{word}来看"):
                     split.append(word)
     assert split == [], f"jieba still cuts these words: {split}"
@@ -260,29 +261,61 @@ def test_check_fails_on_a_page_with_unknown_and_variant_terms():
     assert len(problems) == 6, report  # line 15 and the code block are fine
 
 
-# --- what the hook generates ------------------------------------------------------------
+# --- what the build generates ------------------------------------------------------------
 
 def test_glossary_page_lists_every_entry_with_its_link():
-    page = glossary.glossary_markdown(ENTRIES, glossary._nav_chapters(_config()))
+    page = glossary.glossary_markdown(ENTRIES, glossary.nav_chapters(_config().nav))
     for entry in ENTRIES:
         assert f"### {entry.term}（{entry.en}） {{ #{entry.id} }}" in page
         assert f"]({entry.page}#{entry.anchor})" in page
 
 
+def hover(text: str) -> str:
+    """A Markdown page as the site renders it, hover definitions included."""
+    config = _config()
+    renderer = markdown.Markdown(extensions=[*config["markdown_extensions"], GlossaryHoverExtension(MATCHER)],
+                                 extension_configs=config["mdx_configs"])
+    return renderer.convert(text)
+
+
 def test_hover_marks_the_first_prose_occurrence_only():
+    marked = hover("## 张量 { #x }\n\n`张量` 和 [张量](#)，逻辑推理不是推理。张量，张量。\n")
+    assert marked.count("<abbr") == 2, marked
+    assert marked.startswith('<h2 id="x">张量<a class="headerlink"'), marked
+    assert '<p><code>张量</code> 和 <a href="#">张量</a>，逻辑推理不是<abbr title="inference：' in marked
+    assert '<abbr title="tensor：' in marked and marked.endswith("</abbr>，张量。</p>")
+
+
+def test_hover_leaves_math_code_blocks_and_admonition_titles_alone():
+    marked = hover("$\\text{张量} x$ 张量\n\n$$\n\\text{梯度}\n$$\n\n```python\n# 损失函数\n```\n\n"
+                   '??? note "优化器"\n\n    梯度，损失函数，优化器\n')
+    assert marked.count("<abbr") == 4, marked
+    assert "\\text{张量} x\\)</span> <abbr" in marked
+    assert "\\text{梯度}\n\\]</div>" in marked and "# 损失函数" in marked
+    assert '<summary>优化器</summary>\n<p><abbr title="gradient：' in marked
+
+
+def test_hover_is_off_where_the_hook_turns_it_off():
+    extension = GlossaryHoverExtension(MATCHER)
+    extension.enabled = False
+    assert "<abbr" not in markdown.Markdown(extensions=[extension]).convert("张量")
+
+
+def test_hover_in_html_made_elsewhere_marks_the_first_prose_occurrence_only():
+    """Notebook pages: mkdocs-jupyter renders them, the same rule applies to its HTML."""
     html = ('<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>，'
             '逻辑推理不是推理。张量，张量。</p>')
-    marked = glossary.add_hover(html, MATCHER)
+    marked = add_hover_to_html(html, MATCHER)
     assert marked.count("<abbr") == 2, marked
     assert '<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>' in marked
     assert '逻辑推理不是<abbr title="inference：' in marked
     assert '<abbr title="tensor：' in marked and marked.endswith("</abbr>，张量。</p>")
 
 
-def test_hover_leaves_math_alone():
+def test_hover_in_html_made_elsewhere_leaves_math_alone():
     html = ('<p><span class="arithmatex">\\(\\text{张量} <span>x</span>\\)</span> 张量</p>'
             '<div class="arithmatex">\\[\\text{梯度}\\]</div><p>梯度</p>')
-    marked = glossary.add_hover(html, MATCHER)
+    marked = add_hover_to_html(html, MATCHER)
     assert marked.count("<abbr") == 2, marked
     assert "\\text{张量} <span>x</span>\\)</span> <abbr" in marked
     assert "\\text{梯度}\\]</div><p><abbr" in marked

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from sitekit import report
 from tests.harness.fences import find_fences
 from tests.harness.plugin import site_sybil
-from tests.sites import (FIXTURES, ROOT, load_hook, make_site, rendered_python_blocks, run_build,
+from tests.sites import (FIXTURES, ROOT, make_site, rendered_python_blocks, run_build,
                          run_pytest)
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
@@ -294,7 +295,7 @@ def test_report_page_shows_differences_and_says_when_no_gpu_ran():
              "python": "3.11", "device": "CPU", "mode": "cpu", "date": "d", "commit": "c",
              "pages": {"docs/tensors.md": entry}}
     records = {"cpu": {}, "cuda": {}, "drift": [drift]}
-    text = load_hook("report").render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
+    text = report.render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
     assert "| [张量](tensors.md) | ❌ 1 通过 · 1 失败（1 处输出不同） |" in text
     assert "[0, 1, 3]" in text and "[0, 1, 2]" in text
     assert "还没有 GPU 测试记录" in text and "nox --no-venv -s docs-test-cuda" in text

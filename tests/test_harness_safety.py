@@ -389,7 +389,7 @@ def _wait_for_page_process(temp: Path, timeout: float = 120) -> bool:
 def _scratch_clone(tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-    for name in ["tests", "noxfile.py", "conftest.py", "hooks"]:  # the harness as it is now
+    for name in ["tests", "noxfile.py", "conftest.py", "hooks", "sitekit"]:  # the harness as it is now
         subprocess.run(["cp", "-r", str(ROOT / name), str(clone)], check=True)
     for old in (clone / "docs").glob("*.md"):
         old.unlink()

@@ -13,9 +13,8 @@ import re
 import pytest
 import yaml
 
-from tests.sites import ROOT, load_hook
-
-verification = load_hook("verification")
+from sitekit import verification
+from tests.sites import ROOT
 
 CUDA_RECORD = ROOT / "verification" / "cuda.json"
 RECORDS = {mode: json.loads((ROOT / "verification" / f"{mode}.json").read_text(encoding="utf-8"))
