@@ -100,7 +100,12 @@ def build_archive(root: Path, programs: list[str]) -> bytes:
 
 
 def notebook_json(source: Path) -> str:
-    return jupytext.writes(jupytext.read(source), fmt="ipynb")
+    """The notebook as .ipynb, the same bytes on every build: nbformat gives each cell a
+    random id, so the cells are numbered instead."""
+    notebook = jupytext.read(source)
+    for number, cell in enumerate(notebook.cells, 1):
+        cell["id"] = f"cell-{number}"
+    return jupytext.writes(notebook, fmt="ipynb")
 
 
 def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_url: str) -> str:

@@ -81,3 +81,11 @@ def test_a_program_from_the_archive_runs_as_the_page_shows(unpacked):
     shown = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert "第 20 步：loss = 0.0000，w = 6.0000" in result.stdout and \
         "第 20 步：loss = 0.0000，w = 6.0000" in shown
+
+
+def test_a_notebook_download_is_the_same_bytes_on_every_build():
+    notebook = next((ROOT / "docs" / "notebooks").glob("*.py"))
+    first, second = downloads.notebook_json(notebook), downloads.notebook_json(notebook)
+    assert first == second
+    cells = json.loads(first)["cells"]
+    assert [cell["id"] for cell in cells] == [f"cell-{n}" for n in range(1, len(cells) + 1)]
