@@ -1,6 +1,7 @@
 """Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
 docs-drift (every page under each torch environment), docs (strict build), serve,
-browser-check (the built site in headless Chromium), audit (Lighthouse), bench.
+browser-check (the built site in headless Chromium), audit (Lighthouse), bench,
+zensical (not a gate: which features survive a build with Zensical, MkDocs' successor).
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
 copies of it would help nobody (docs-drift adds one, with the other torch it compares).
@@ -19,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nox
@@ -131,21 +133,10 @@ DRIFT_DIR = Path("verification") / "drift"  # relative: nox runs sessions from R
 DRIFT_TORCH = "2.13.0"  # another torch that installs here (CPU build; no torchvision matches it)
 
 
-def _drift_env(session: nox.Session) -> tuple[str, str] | None:
-    """(name, python) of .nox/drift-torch-X.Y, created on first use; None if it cannot be."""
-    name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
-    env_dir = ROOT / ".nox" / name
+def _install(env_dir: Path, requirements: list[str]) -> str | None:
+    """Create or update env_dir with requirements and stamp it: None when done, else the last
+    line pip or venv said.  An environment created here and left half-made is removed."""
     python = env_dir / "bin" / "python"
-    # What the pages need: every docs group except the site build and the browser checks.
-    not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
-    requirements = [
-        f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
-        for r in REQUIREMENTS
-        if r not in not_for_pages and not r.startswith("torchvision")
-    ]
-    if _up_to_date(env_dir, requirements):
-        return name, str(python)
-    session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
     steps = [
         [
             str(python),
@@ -164,14 +155,35 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
         result = subprocess.run(step, check=False, capture_output=True, text=True)
         if result.returncode != 0:
             said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            session.warn(
-                f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
-                f"be created ({said[0]})"
-            )
             if created_here:
-                shutil.rmtree(env_dir, ignore_errors=True)  # no half-made 1 GB environment
-            return None
+                shutil.rmtree(env_dir, ignore_errors=True)  # no half-made environment
+            return said[0]
     _write_stamp(env_dir, requirements)
+    return None
+
+
+def _drift_env(session: nox.Session) -> tuple[str, str] | None:
+    """(name, python) of .nox/drift-torch-X.Y, created on first use; None if it cannot be."""
+    name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
+    env_dir = ROOT / ".nox" / name
+    python = env_dir / "bin" / "python"
+    # What the pages need: every docs group except the site build and the browser checks.
+    not_for_pages = set(nox.project.dependency_groups(PYPROJECT, "site", "browser"))
+    requirements = [
+        f"torch=={DRIFT_TORCH}" if r.startswith("torch==") else r
+        for r in REQUIREMENTS
+        if r not in not_for_pages and not r.startswith("torchvision")
+    ]
+    if _up_to_date(env_dir, requirements):
+        return name, str(python)
+    session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
+    failure = _install(env_dir, requirements)
+    if failure:
+        session.warn(
+            f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
+            f"be created ({failure})"
+        )
+        return None
     return name, str(python)
 
 
@@ -274,6 +286,10 @@ def browser_check(session: nox.Session) -> None:
     )
 
 
+BROWSER_SITE = "build/browser-site"
+SUB_PATH_URL = "http://127.0.0.1/pytorch-rumen/"  # tests/browser/conftest.py serves this path
+
+
 def _build_under_sub_path(session: nox.Session, python: str) -> None:
     session.run(
         python,
@@ -283,9 +299,9 @@ def _build_under_sub_path(session: nox.Session, python: str) -> None:
         "--strict",
         "--quiet",
         "--site-dir",
-        "build/browser-site",
+        BROWSER_SITE,
         external=True,
-        env={**QUIET_BUILD, "DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"},
+        env={**QUIET_BUILD, "DOCS_SITE_URL": SUB_PATH_URL},
     )
 
 
@@ -311,3 +327,77 @@ def bench(session: nox.Session) -> None:
         external=True,
         env={"CUDA_VISIBLE_DEVICES": "", **QUIET_BUILD},
     )
+
+
+ZENSICAL_ENV = ROOT / ".nox" / "zensical-env"
+ZENSICAL_SITE = "build/zensical-site"
+# Zensical has no --site-dir: this config, written for the build and removed after it, is
+# mkdocs.yml (INHERIT) with the output folder moved.  Zensical resolves docs_dir and site_dir
+# from the config's folder and wants both inside it, so it sits in the repository root.
+ZENSICAL_CONFIG = ROOT / ".zensical-measure.yml"
+
+
+@nox.session(name="zensical")
+def zensical(session: nox.Session) -> None:
+    """Not a gate: build the site as it is with Zensical (pinned in the zensical group,
+    in .nox/zensical-env) and with MkDocs, both under the browser checks' sub-path, and print
+    which features survive in each (tools/zensical_probe.py, headless Chromium).  Exits 0
+    whatever the features show; fails only when the measurement cannot be made: Zensical not
+    installable, the MkDocs build broken, or the browser not starting."""
+    requirements = list(nox.project.dependency_groups(PYPROJECT, "zensical"))
+    if not _up_to_date(ZENSICAL_ENV, requirements):
+        session.log(f"Creating .nox/zensical-env: {' '.join(requirements)}")
+        failure = _install(ZENSICAL_ENV, requirements)
+        if failure:
+            session.error(f"Measurement broken: Zensical could not be installed ({failure})")
+    zensical_bin = str(ZENSICAL_ENV / "bin" / "zensical")
+    version = subprocess.run(
+        [zensical_bin, "--version"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+    python = shared_python(session)
+    started = time.perf_counter()
+    _build_under_sub_path(session, python)  # fails the session: the baseline must build
+    timings = [f"mkdocs build (notebooks executed)={time.perf_counter() - started}"]
+
+    zensical_ok = True
+    shutil.rmtree(ROOT / ZENSICAL_SITE, ignore_errors=True)
+    ZENSICAL_CONFIG.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {ZENSICAL_SITE}\n")
+    try:
+        for kind, flags in [("cold, --clean cache", ["--clean"]), ("warm, cache kept", [])]:
+            started = time.perf_counter()
+            build = subprocess.run(
+                [zensical_bin, "build", "--config-file", ZENSICAL_CONFIG.name, *flags],
+                cwd=ROOT,
+                check=False,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "DOCS_SITE_URL": SUB_PATH_URL},
+            )
+            timings.append(f"zensical build ({kind})={time.perf_counter() - started}")
+            session.log(f"zensical build ({kind}), exit status {build.returncode}:")
+            print((build.stdout + build.stderr).rstrip(), flush=True)
+            if build.returncode != 0:
+                zensical_ok = False  # a finding: every row then says the build failed
+                break
+    finally:
+        ZENSICAL_CONFIG.unlink(missing_ok=True)
+
+    sites = [
+        f"MkDocs {_pin('mkdocs')} + Material {_pin('mkdocs-material')}={BROWSER_SITE}",
+        f"Zensical {version}={ZENSICAL_SITE if zensical_ok else ''}",
+    ]
+    session.run(
+        python,
+        "tools/zensical_probe.py",
+        *(f"--site={site}" for site in sites),
+        *(f"--timing={timing}" for timing in timings),
+        "--report=build/zensical-report.md",
+        external=True,
+    )
+    session.log("The tables are also in build/zensical-report.md.")
+
+
+def _pin(name: str) -> str:
+    """The version the docs group pins for a package."""
+    return next(r.split("==")[1] for r in REQUIREMENTS if r.split("==")[0] == name)
