@@ -1,7 +1,8 @@
 """Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
 docs-drift (every page under each torch environment), docs (strict build), serve,
 browser-check (the built site in headless Chromium), audit (Lighthouse), bench,
-lint (ruff and mypy), lock (rewrite locks/ from pyproject.toml).
+lint (ruff and mypy), lock (rewrite locks/ from pyproject.toml),
+zensical (not a gate: which features survive a build with Zensical, MkDocs' successor).
 
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
 copies of it would help nobody (docs-drift adds one, with the other torch it compares).
@@ -15,11 +16,15 @@ On a machine that already has torch (a GPU box, often without network), run
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
+import venv
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +43,7 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
 DOCS_LOCK = locks.lock_path("docs")
 UV = "uv==0.13.9"  # writes the lock files (nox -s lock); installing needs only pip
-LOCKED_GROUPS = ["docs"]  # a lock file each, in locks/
+LOCKED_GROUPS = ["docs", "zensical"]  # a lock file each, in locks/
 ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": ""}  # every GPU hidden
 # On Ctrl+C nox interrupts pytest, then kills it after 0.3 s + 0.2 s: give the harness time to
 # stop the page processes and delete its scratch folders.
@@ -69,17 +74,14 @@ def _digest(requirements: list[str]) -> str:
     return hashlib.sha256(json.dumps(requirements).encode()).hexdigest()
 
 
-def _create_env(session: nox.Session, env_dir: Path) -> None:
+def _create_env(env_dir: Path) -> None:
     """A virtual environment with pip.  Python's venv needs ensurepip, which Debian and Ubuntu
     ship apart (python3-venv); virtualenv, which nox brings, needs nothing more."""
-    import importlib.util
-
     if importlib.util.find_spec("ensurepip") is not None:
-        session.run(sys.executable, "-m", "venv", str(env_dir), external=True)
+        venv.EnvBuilder(with_pip=True).create(env_dir)
         return
     import virtualenv  # nox depends on it
 
-    session.log(f"No ensurepip in this Python: creating {env_dir.name} with virtualenv")
     virtualenv.cli_run([str(env_dir), "--quiet"])
 
 
@@ -107,7 +109,8 @@ def shared_python(session: nox.Session) -> str:
     if _up_to_date(ENV_DIR, locked):
         return str(python)
     if not python.is_file():
-        _create_env(session, ENV_DIR)
+        session.log(f"Creating {ENV_DIR.relative_to(ROOT)} from {DOCS_LOCK.relative_to(ROOT)}")
+        _create_env(ENV_DIR)
     _install_lock(session, str(python), DOCS_LOCK)
     _write_stamp(ENV_DIR, locked)
     return str(python)
@@ -159,49 +162,63 @@ DRIFT_DIR = Path("verification") / "drift"  # relative: nox runs sessions from R
 DRIFT_TORCH = "2.13.0"  # another torch that installs here (CPU build; no torchvision matches it)
 
 
+def _install(env_dir: Path, lock: Path, *, without: Collection[str] = (),
+             adding: tuple[str, ...] = ()) -> str | None:  # fmt: skip
+    """Create or update env_dir from a lock file and stamp it: None when done, else the last
+    line pip or venv said.  An environment created here and left half-made is removed.
+    ``without`` drops locked packages (by name or name prefix) and ``adding`` adds others,
+    which then cannot be checked against hashes."""
+    pins = locks.read(lock).values()
+    kept = [pin.requirement for pin in pins if not pin.name.startswith(tuple(without))]
+    install = (
+        ["--require-hashes", "-r", str(lock)] if not without and not adding
+        else [*kept, *adding]
+    )  # fmt: skip
+    python = env_dir / "bin" / "python"
+    stamp = [hashlib.sha256(lock.read_bytes()).hexdigest(), *sorted(without), *adding]
+    if _up_to_date(env_dir, stamp):
+        return None
+    created_here = not python.is_file()
+    steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+              "--no-deps", *install],
+             [str(python), "-m", "pip", "check", "--disable-pip-version-check"]]  # fmt: skip
+    try:
+        if created_here:
+            _create_env(env_dir)
+    except Exception as error:  # noqa: BLE001 -- venv and virtualenv raise many kinds
+        shutil.rmtree(env_dir, ignore_errors=True)
+        return f"{type(error).__name__}: {error}"
+    for step in steps:
+        result = subprocess.run(step, check=False, capture_output=True, text=True)
+        if result.returncode != 0:
+            said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            if created_here:
+                shutil.rmtree(env_dir, ignore_errors=True)  # no half-made environment
+            return said[0]
+    _write_stamp(env_dir, stamp)
+    return None
+
+
 def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     """(name, python) of .nox/drift-torch-X.Y, created on first use; None if it cannot be."""
     name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
     env_dir = ROOT / ".nox" / name
     python = env_dir / "bin" / "python"
+    session.log(f"Checking .nox/{name} for the drift report (torch {DRIFT_TORCH})")
     # The locked versions of everything but the torch stack, which the other torch brings
     # (its CPU build needs no CUDA packages; no torchvision matches it).
-    requirements = [
-        pin.requirement
-        for pin in locks.read(DOCS_LOCK).values()
-        if pin.name not in {"torch", "torchvision", "triton"}
-        and not pin.name.startswith(("nvidia-", "cuda-"))
-    ] + [f"torch=={DRIFT_TORCH}"]
-    if _up_to_date(env_dir, requirements):
-        return name, str(python)
-    session.log(f"Creating .nox/{name} for the drift report: {' '.join(requirements)}")
-    steps = [
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            *requirements,
-        ]
-    ]
-    created_here = not python.is_file()
-    if created_here:
-        steps.insert(0, [sys.executable, "-m", "venv", str(env_dir)])
-    for step in steps:
-        result = subprocess.run(step, check=False, capture_output=True, text=True)
-        if result.returncode != 0:
-            said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            session.warn(
-                f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
-                f"be created ({said[0]})"
-            )
-            if created_here:
-                shutil.rmtree(env_dir, ignore_errors=True)  # no half-made 1 GB environment
-            return None
-    _write_stamp(env_dir, requirements)
+    failure = _install(
+        env_dir,
+        DOCS_LOCK,
+        without={"torch", "torchvision", "triton", "nvidia-", "cuda-"},
+        adding=(f"torch=={DRIFT_TORCH}",),
+    )
+    if failure:
+        session.warn(
+            f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
+            f"be created ({failure})"
+        )
+        return None
     return name, str(python)
 
 
@@ -302,6 +319,10 @@ def browser_check(session: nox.Session) -> None:
     )
 
 
+BROWSER_SITE = "build/browser-site"
+SUB_PATH_URL = "http://127.0.0.1/pytorch-rumen/"  # tests/browser/conftest.py serves this path
+
+
 def _build_under_sub_path(session: nox.Session, python: str) -> None:
     session.run(
         python,
@@ -311,9 +332,9 @@ def _build_under_sub_path(session: nox.Session, python: str) -> None:
         "--strict",
         "--quiet",
         "--site-dir",
-        "build/browser-site",
+        BROWSER_SITE,
         external=True,
-        env={"DOCS_SITE_URL": "http://127.0.0.1/pytorch-rumen/"},
+        env={"DOCS_SITE_URL": SUB_PATH_URL},
     )
 
 
@@ -362,7 +383,7 @@ def lock(session: nox.Session) -> None:
     python = env_dir / "bin" / "python"
     if not _up_to_date(env_dir, [UV]):
         if not python.is_file():
-            _create_env(session, env_dir)
+            _create_env(env_dir)
         session.run(str(python), "-m", "pip", "install", "--quiet", UV, external=True)
         _write_stamp(env_dir, [UV])
     for group in LOCKED_GROUPS:
@@ -372,3 +393,80 @@ def lock(session: nox.Session) -> None:
             "--custom-compile-command", locks.LOCK_COMMAND,
             "-o", str(locks.lock_path(group).relative_to(ROOT)), *session.posargs, external=True,
         )  # fmt: skip
+
+
+ZENSICAL_ENV = ROOT / ".nox" / "zensical-env"
+ZENSICAL_SITE = "build/zensical-site"
+# Zensical has no --site-dir: this config, written for the build and removed after it, is
+# mkdocs.yml (INHERIT) with the output folder moved.  Zensical resolves docs_dir and site_dir
+# from the config's folder and wants both inside it, so it sits in the repository root.
+ZENSICAL_CONFIG = ROOT / ".zensical-measure.yml"
+
+
+@nox.session(name="zensical")
+def zensical(session: nox.Session) -> None:
+    """Not a gate: build the site as it is with Zensical (pinned in the zensical group,
+    in .nox/zensical-env) and with MkDocs, both under the browser checks' sub-path, and print
+    which features survive in each (tools/zensical_probe.py, headless Chromium).  Exits 0
+    whatever the features show; fails only when the measurement cannot be made: Zensical not
+    installable, the MkDocs build broken, or the browser not starting."""
+    zensical_lock = locks.lock_path("zensical")
+    stale = locks.disagreements(
+        list(nox.project.dependency_groups(PYPROJECT, "zensical")), zensical_lock
+    )
+    if stale:
+        session.error(f"Measurement broken: {'; '.join(stale)}; run {locks.LOCK_COMMAND}")
+    session.log("Checking .nox/zensical-env against locks/zensical.txt")
+    if failure := _install(ZENSICAL_ENV, zensical_lock):
+        session.error(f"Measurement broken: Zensical could not be installed ({failure})")
+    zensical_bin = str(ZENSICAL_ENV / "bin" / "zensical")
+    version = subprocess.run(
+        [zensical_bin, "--version"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+    python = shared_python(session)
+    started = time.perf_counter()
+    _build_under_sub_path(session, python)  # fails the session: the baseline must build
+    timings = [f"mkdocs build (notebooks executed)={time.perf_counter() - started}"]
+
+    zensical_ok = True
+    shutil.rmtree(ROOT / ZENSICAL_SITE, ignore_errors=True)
+    ZENSICAL_CONFIG.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {ZENSICAL_SITE}\n")
+    try:
+        for kind, flags in [("cold, --clean cache", ["--clean"]), ("warm, cache kept", [])]:
+            started = time.perf_counter()
+            build = subprocess.run(
+                [zensical_bin, "build", "--config-file", ZENSICAL_CONFIG.name, *flags],
+                cwd=ROOT,
+                check=False,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "DOCS_SITE_URL": SUB_PATH_URL},
+            )
+            timings.append(f"zensical build ({kind})={time.perf_counter() - started}")
+            session.log(f"zensical build ({kind}), exit status {build.returncode}:")
+            print((build.stdout + build.stderr).rstrip(), flush=True)
+            if build.returncode != 0:
+                zensical_ok = False  # a finding: every row then says the build failed
+                break
+    finally:
+        ZENSICAL_CONFIG.unlink(missing_ok=True)
+
+    sites = [
+        f"MkDocs {_pin('mkdocs')} + Material {_pin('mkdocs-material')}={BROWSER_SITE}",
+        f"Zensical {version}={ZENSICAL_SITE if zensical_ok else ''}",
+    ]
+    session.run(
+        python,
+        "tools/zensical_probe.py",
+        *(f"--site={site}" for site in sites),
+        *(f"--timing={timing}" for timing in timings),
+        "--report=build/zensical-report.md",
+        external=True,
+    )
+    session.log("The tables are also in build/zensical-report.md.")
+
+
+def _pin(name: str) -> str:
+    """The version the docs group pins for a package."""
+    return next(r.split("==")[1] for r in REQUIREMENTS if r.split("==")[0] == name)
