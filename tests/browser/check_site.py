@@ -30,16 +30,52 @@ def test_page_renders_offline_with_verification_note(page, base_url, path):
     assert page.errors == [], f"{path} raised JavaScript errors: {page.errors}"
     assert page.locator("article h1").count() >= 1
     assert page.locator("aside.verified").count() == 1
-    broken = page.evaluate(
-        "[...document.querySelectorAll('article img')]"
-        ".filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src)")
+    # Pictures load when the reader scrolls near them (hooks/layout.py): load them all now.
+    broken = page.evaluate("""async () => {
+        const images = [...document.querySelectorAll('article img')];
+        images.forEach(img => { img.loading = 'eager'; });
+        await Promise.all(images.map(img => img.decode().catch(() => null)));
+        return images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src);
+    }""")
     assert broken == [], f"{path}: images that did not load: {broken}"
 
 
 def test_code_blocks_have_copy_buttons(page, base_url):
+    # content.lazy (mkdocs.yml): a block gets its button when it first comes near the screen.
     page.goto(base_url + "contributing/", wait_until="networkidle")
-    assert page.locator("article pre > code").count() > 5
-    assert page.locator("button[data-md-type=copy]").count() > 5
+    blocks = page.locator("article .highlight:visible")
+    assert blocks.count() > 5
+    for i in range(blocks.count()):
+        blocks.nth(i).scroll_into_view_if_needed()
+    buttons = page.locator("article .highlight:visible button[data-md-type=copy]")
+    buttons.nth(blocks.count() - 1).wait_for(state="attached")
+    assert buttons.count() == blocks.count()
+
+
+SEARCH_INDEX = "/search/search_index.json"
+
+
+@pytest.mark.parametrize("width", [412, 1280])  # phone: the header's search button
+@pytest.mark.parametrize("how", ["click", "keyboard"])
+def test_search_index_loads_when_the_reader_reaches_for_search(page, base_url, width, how):
+    # overrides/partials/search-on-demand.html: 240 KB a page load saved, not search itself.
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(base_url + "tensors/", wait_until="networkidle")
+    assert [url for url in page.requested if url.endswith(SEARCH_INDEX)] == []
+    with page.expect_request(lambda request: request.url.endswith(SEARCH_INDEX)):
+        if how == "click":
+            page.locator("label[for=__search]:visible, .md-search__input:visible").first.click()
+        else:
+            page.keyboard.press("/")
+    page.locator(".md-search__input").fill("张量")
+    page.locator(".md-search__input").press("End")
+    page.locator(".md-search-result__item a").first.wait_for(timeout=10_000)
+
+
+def test_a_page_opened_from_a_search_result_loads_the_index_to_mark_the_words(page, base_url):
+    with page.expect_request(lambda request: request.url.endswith(SEARCH_INDEX)):
+        page.goto(base_url + "tensors/?h=%E5%BC%A0%E9%87%8F")  # ?h=张量
+    page.locator("article mark").first.wait_for(timeout=10_000)
 
 
 # A preferred term and another translation of it (glossary.yml): either finds the glossary

@@ -1,30 +1,55 @@
 """Lighthouse on the built site (build/browser-site, served under its sub-path on 127.0.0.1
 with gzip, as tests/browser/conftest.py serves it): performance and accessibility of the
-home page and a chapter must each reach 95 with Lighthouse's desktop preset.  The mobile
-preset (4x CPU slowdown, slow 4G) is measured and printed too, not enforced: on a shared
-2-core machine its scores swing by 20 points from run to run.  Reports go to build/audit/.
+home page and two long chapters, with Lighthouse's mobile preset (a mid-range phone: 4x CPU
+slowdown, slow 4G; how most readers meet a tutorial) and its desktop preset.
 
-Run by `nox -s audit`; needs Node.js, `npm ci` in tools/audit, and Debian's chromium.
+Each page and preset runs RUNS times (3; DOCS_AUDIT_RUNS overrides).  Every figure is
+printed, with the best and the median, and the threshold applies to the BEST run's
+performance: on a shared 2-core machine another process that takes the CPU for a second
+lowers one run's score by 10-20 points (Lighthouse's throttling is simulated from the
+unthrottled trace, so a slow host reads as a slow phone), but nothing makes a run faster
+than the page allows.  The best of three is therefore the figure a noisy machine distorts
+least; a page that truly regressed fails every run.  Accessibility does not depend on
+timing and must reach 95 in every run.
+
+Thresholds: desktop 95; mobile 90 for now.  After the search index, code block mounting
+and KaTeX stopped blocking the main thread, the home page scores 94-99 on mobile and the
+long chapters 81-92: what is left there is the browser's own style and layout of a
+5,000-8,000-element page (two passes of 140 ms each, unthrottled, on this machine).  Raise
+THRESHOLDS["mobile"] to 0.95 when a change gets the chapters there.
+
+Reports go to build/audit/ (PAGE-PRESET-N.json).  Run by `nox -s audit`; needs Node.js,
+`npm ci` in tools/audit, and Debian's chromium.  18 runs: about 5 minutes on a shared
+2-core machine (282 s measured).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, QUIET_FLAGS, SITE, serve_site  # noqa: E402
 
-PAGES = {"home": "", "tensors": "tensors/"}
-PRESETS = {"desktop": ["--preset=desktop"], "mobile": []}  # Lighthouse's default is mobile
-ENFORCED = "desktop"
-THRESHOLD = 0.95
+PAGES = {"home": "", "tensors": "tensors/", "autograd": "autograd/"}
+PRESETS = {"mobile": [], "desktop": ["--preset=desktop"]}  # Lighthouse's default is mobile
+RUNS = int(os.environ.get("DOCS_AUDIT_RUNS", "3"))
+THRESHOLDS = {"mobile": 0.90, "desktop": 0.95}  # performance, best of RUNS
+ACCESSIBILITY = 0.95  # every run
 LIGHTHOUSE = ROOT / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "build" / "audit"
+# Metrics printed beside the scores, to tell which one moved (milliseconds).
+METRICS = {
+    "tbt": "total-blocking-time",
+    "lcp": "largest-contentful-paint",
+    "fcp": "first-contentful-paint",
+}
 
 
 def audit(url: str, report: Path, preset: list[str]) -> dict[str, float]:
@@ -36,6 +61,7 @@ def audit(url: str, report: Path, preset: list[str]) -> dict[str, float]:
             "--output=json",
             f"--output-path={report}",
             "--only-categories=performance,accessibility",
+            "--disable-full-page-screenshot",  # seconds on a long page, and no score needs it
             *preset,
             "--chrome-flags=--headless=new " + " ".join(QUIET_FLAGS),
         ],
@@ -44,30 +70,50 @@ def audit(url: str, report: Path, preset: list[str]) -> dict[str, float]:
     )
     result = json.loads(report.read_text(encoding="utf-8"))
     scores = {name: category["score"] for name, category in result["categories"].items()}
+    metrics = {key: result["audits"][name]["numericValue"] for key, name in METRICS.items()}
     weight = result["audits"]["total-byte-weight"]["numericValue"]
-    return {**scores, "kib": weight / 1024}
+    return {**scores, **metrics, "kib": weight / 1024}
 
 
 def main() -> int:
     assert SITE.is_dir(), "build the site first: nox -s audit builds it"
     server, base = serve_site()
     REPORTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     failures = []
-    print(f"{'page':10} {'preset':8} {'performance':>12} {'accessibility':>14} {'weight':>10}")
+    print(
+        f"{'page':9} {'preset':8} {'performance':>12} {'best':>5} {'median':>6}"
+        f"  {'TBT ms':>6} {'LCP ms':>6}  {'accessibility':>13} {'weight':>9}"
+    )
     for name, path in PAGES.items():
         for preset, flags in PRESETS.items():
-            result = audit(base + path, REPORTS / f"{name}-{preset}.json", flags)
+            runs = [
+                audit(base + path, REPORTS / f"{name}-{preset}-{n}.json", flags)
+                for n in range(1, RUNS + 1)
+            ]
+            performance = [run["performance"] for run in runs]
+            accessibility = [run["accessibility"] for run in runs]
+            best, median = max(performance), statistics.median(performance)
             print(
-                f"{name:10} {preset:8} {result['performance'] * 100:12.0f}"
-                f" {result['accessibility'] * 100:14.0f} {result['kib']:7.0f} KiB"
+                f"{name:9} {preset:8} {' '.join(f'{p * 100:3.0f}' for p in performance):>12}"
+                f" {best * 100:5.0f} {median * 100:6.0f}"
+                f"  {statistics.median(run['tbt'] for run in runs):6.0f}"
+                f" {statistics.median(run['lcp'] for run in runs):6.0f}"
+                f"  {min(accessibility) * 100:13.0f} {runs[0]['kib']:5.0f} KiB",
+                flush=True,
             )
-            if preset == ENFORCED:
-                failures += [
-                    f"{name} ({preset}): {category} {result[category]:.2f} < {THRESHOLD}"
-                    for category in ("performance", "accessibility")
-                    if result[category] < THRESHOLD
-                ]
+            if best < THRESHOLDS[preset]:
+                failures.append(
+                    f"{name} ({preset}): best performance {best:.2f} < {THRESHOLDS[preset]}"
+                )
+            if min(accessibility) < ACCESSIBILITY:
+                failures.append(
+                    f"{name} ({preset}): accessibility {min(accessibility):.2f} < {ACCESSIBILITY}"
+                )
     server.shutdown()
+    print(
+        f"{len(PAGES) * len(PRESETS) * RUNS} Lighthouse runs in {time.monotonic() - started:.0f} s"
+    )
     for failure in failures:
         print("FAILED", failure)
     return 1 if failures else 0
