@@ -407,13 +407,20 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     temp.mkdir()
     before = _tree(clone)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    nox = subprocess.Popen([sys.executable, "-m", "nox", "-s", "docs-test", "--", "docs"],
+    # faulthandler_timeout: if the run hangs after Ctrl+C, pytest prints where (before the
+    # page's 120 s sleep would end on its own, which would mean the Ctrl+C was lost).
+    nox = subprocess.Popen([sys.executable, "-m", "nox", "-s", "docs-test", "--", "docs",
+                            "-o", "faulthandler_timeout=60"],
                            cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            start_new_session=True, text=True, env=dict(env, TMPDIR=str(temp)))
     try:
         assert _wait_for_page_process(temp), "the page never started"
         os.killpg(nox.pid, signal.SIGINT)  # what a terminal does on Ctrl+C
-        output, _ = nox.communicate(timeout=90)
+        try:
+            output, _ = nox.communicate(timeout=100)
+        except subprocess.TimeoutExpired as hung:
+            said = hung.output.decode() if isinstance(hung.output, bytes) else hung.output
+            pytest.fail(f"nox did not end within 100 s of Ctrl+C; it printed:\n{said}")
     finally:
         if nox.poll() is None:
             os.killpg(nox.pid, signal.SIGKILL)
