@@ -274,32 +274,13 @@ def docs_drift(session: nox.Session) -> None:
 @nox.session(name="docs")
 def docs(session: nox.Session) -> None:
     """The site, built with --strict: any warning fails."""
-    python = shared_python(session)
-    session.run(
-        python,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        *session.posargs,
-        external=True,
-    )
+    _mkdocs(session, shared_python(session), "build", "--strict", *session.posargs)
 
 
 @nox.session(name="serve")
 def serve(session: nox.Session) -> None:
     """Build the site and serve it on http://127.0.0.1:8000 (Ctrl+C stops it)."""
-    python = shared_python(session)
-    session.run(
-        python,
-        "-m",
-        "mkdocs",
-        "serve",
-        "--strict",
-        "--dev-addr",
-        "127.0.0.1:8000",
-        external=True,
-    )
+    _mkdocs(session, shared_python(session), "serve", "--strict", "--dev-addr", "127.0.0.1:8000")
 
 
 @nox.session(name="browser-check")
@@ -323,19 +304,13 @@ BROWSER_SITE = "build/browser-site"
 SUB_PATH_URL = "http://127.0.0.1/pytorch-rumen/"  # tests/browser/conftest.py serves this path
 
 
+def _mkdocs(session: nox.Session, python: str, *arguments: str, **env: str) -> None:
+    session.run(python, "-m", "mkdocs", *arguments, external=True, env=env)
+
+
 def _build_under_sub_path(session: nox.Session, python: str) -> None:
-    session.run(
-        python,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--quiet",
-        "--site-dir",
-        BROWSER_SITE,
-        external=True,
-        env={"DOCS_SITE_URL": SUB_PATH_URL},
-    )
+    _mkdocs(session, python, "build", "--strict", "--quiet", "--site-dir", BROWSER_SITE,
+            DOCS_SITE_URL=SUB_PATH_URL)  # fmt: skip
 
 
 @nox.session(name="audit")

@@ -66,48 +66,35 @@ def blocks(text: str, page: str, root: Path) -> list[Block]:
     found = scan(text)
     collected: list[Block] = []
     claimed = {id(fence.output) for fence in found.fences if fence.output}
+
+    def refuse(fence: Fence, problem: str) -> None:
+        collected.append(Block(page, fence, root, problem=problem))
+
     for marker in found.stray_markers:
-        fence = Fence(0, 0, marker.line, "", "", {}, "")
-        collected.append(
-            Block(
-                page,
-                fence,
-                root,
-                problem=marker.problem
-                or (
-                    f"<!-- {marker.name} --> at line {marker.line} is not right before a python "
-                    "block; put it on the line before the fence it is about"
-                ),
-            )
+        refuse(
+            Fence(0, 0, marker.line, "", "", {}, ""),
+            marker.problem
+            or (
+                f"<!-- {marker.name} --> at line {marker.line} is not right before a python "
+                "block; put it on the line before the fence it is about"
+            ),
         )
     for fence in found.fences:
         if fence.is_output and id(fence) not in claimed:
-            collected.append(
-                Block(
-                    page,
-                    fence,
-                    root,
-                    problem=(
-                        'a ```text title="输出"``` block must follow a plain python block '
-                        "(and show what it prints)"
-                    ),
-                )
+            refuse(
+                fence,
+                'a ```text title="输出"``` block must follow a plain python block '
+                "(and show what it prints)",
             )
             continue
         if not fence.is_python:
             if fence.markers:
                 marker = fence.markers[0]
-                collected.append(
-                    Block(
-                        page,
-                        fence,
-                        root,
-                        problem=(
-                            f"<!-- {marker.name} --> at line {marker.line} is before a "
-                            f"```{fence.language or 'text'} block, which never runs; "
-                            "markers are for python blocks"
-                        ),
-                    )
+                refuse(
+                    fence,
+                    f"<!-- {marker.name} --> at line {marker.line} is before a "
+                    f"```{fence.language or 'text'} block, which never runs; "
+                    "markers are for python blocks",
                 )
             continue
         block = _block(page, fence, root)
