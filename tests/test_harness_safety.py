@@ -386,6 +386,12 @@ def _wait_for_page_process(temp: Path, timeout: float = 120) -> bool:
     return False
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl+C reaches the run as in a terminal, even when these tests were started in the
+    background (`cmd &` in a script), where SIGINT is ignored and the children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _scratch_clone(tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True)
@@ -412,7 +418,8 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     nox = subprocess.Popen([sys.executable, "-m", "nox", "-s", "docs-test", "--", "docs",
                             "-o", "faulthandler_timeout=60"],
                            cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           start_new_session=True, text=True, env=dict(env, TMPDIR=str(temp)))
+                           start_new_session=True, text=True, env=dict(env, TMPDIR=str(temp)),
+                           preexec_fn=_as_in_a_terminal)
     try:
         assert _wait_for_page_process(temp), "the page never started"
         os.killpg(nox.pid, signal.SIGINT)  # what a terminal does on Ctrl+C
