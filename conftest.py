@@ -1,2 +1,2 @@
-# The documentation harness lives in tests/harness/; this file only hands it to pytest.
-from tests.harness.plugin import *  # noqa: F401,F403
+# The documentation harness is the top-level package harness/; this file only hands it to pytest.
+pytest_plugins = ["harness.plugin"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import _site_root  # noqa: F401  (puts sitekit/ on the path)
-import records  # hooks/records.py: the records' format, shared with the test harness
 
+from pagekit import records  # the records' format, shared with the test harness
 from sitekit import report
 
 _titles: dict[str, str] = {}  # docs/<page> -> its nav title, in nav order

@@ -1,7 +1,7 @@
 """MkDocs hook: everything the site says about its own verification comes from the records.
 
 An adapter over sitekit.verification: reads the records the test runs write (see
-tests/harness/record.py) through their one format (hooks/records.py), then hands them, as
+harness/record.py) through their one format (pagekit/records.py), then hands them, as
 plain data, to the site description, every page's Markdown and every page's stamp
 (overrides/partials/verified.html).
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import _site_root  # noqa: F401  (puts sitekit/ on the path)
-import records  # hooks/records.py: the records' format, shared with the test harness
 
+from pagekit import records  # the records' format, shared with the test harness
 from sitekit import verification
 
 

@@ -2,7 +2,7 @@
 (templates/report.md.j2) in place of the page's marker.
 
 The records come in as plain data, read and checked through their one format
-(hooks/records.py):
+(pagekit/records.py):
 
 - ``cpu``: the latest CPU run (``nox -s docs-test``), ``{}`` when there is none;
 - ``cuda``: the latest real GPU run (``nox -s docs-test-cuda``), ``{}`` when there is none;

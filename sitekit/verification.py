@@ -1,6 +1,6 @@
 """Everything the site says about its own verification comes from the records.
 
-The records (verification/cpu.json, verification/cuda.json; see hooks/records.py) come in as
+The records (verification/cpu.json, verification/cuda.json; see pagekit/records.py) come in as
 plain data.  From them:
 
 - the site description: the GPU clause of ``site_description`` says whether a GPU run exists;

@@ -6,7 +6,7 @@
 
 "Bare" is one Python process that executes every collected block of every page in
 order, one namespace per page, with no pytest, no sybil, no output checks and no isolation.
-The harness runs each page in its own fresh process (see tests/harness/page_process.py).
+The harness runs each page in its own fresh process (see harness/page_process.py).
 Both timings include interpreter start-up and `import torch`; each is the best of 3.
 """
 
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.harness.fences import find_fences  # noqa: E402
-from tests.harness.snippets import code_chunks  # noqa: E402
+from pagekit.fences import find_fences  # noqa: E402
+from pagekit.includes import code_chunks  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 

@@ -15,7 +15,7 @@ from types import ModuleType
 import markdown
 from mkdocs.config import load_config
 
-from tests.harness.fences import is_python_language
+from pagekit.fences import is_python_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

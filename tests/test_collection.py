@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness.examples import blocks
-from tests.harness.fences import scan
-from tests.harness.plugin import site_sybil
-from tests.harness.snippets import code_chunks
+from harness.examples import blocks
+from pagekit.fences import scan
+from harness.plugin import site_sybil
+from pagekit.includes import code_chunks
 from tests.sites import ROOT, rendered_python_blocks
 
 # Every file MkDocs builds as a page (its Markdown extensions), at any depth.

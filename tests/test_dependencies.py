@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import fences
+from pagekit import fences
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))

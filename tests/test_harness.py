@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sitekit import report
-from tests.harness.fences import find_fences
-from tests.harness.plugin import site_sybil
+from pagekit.fences import find_fences
+from harness.plugin import site_sybil
 from tests.sites import (FIXTURES, ROOT, make_site, rendered_python_blocks, run_build,
                          run_pytest)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness.examples import blocks
-from tests.harness.fences import parse_marker, scan
-from tests.harness.outputs import Difference, rewrite
+from harness.examples import blocks
+from pagekit.fences import parse_marker, scan
+from harness.outputs import Difference, rewrite
 from tests.sites import ROOT
 
 PAGE = """# 标题
@@ -135,7 +135,7 @@ def test_rewrite_leaves_a_page_with_a_lone_carriage_return(tmp_path):
     ("10%\r100%\n", "carriage return"),
 ])
 def test_outputs_that_cannot_be_written_into_a_page(new, problem):
-    from tests.harness.outputs import unwritable
+    from harness.outputs import unwritable
 
     found = unwritable(new)
     assert (found is None) if problem is None else problem in found

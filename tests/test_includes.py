@@ -9,9 +9,9 @@ import pytest
 from mkdocs.config import load_config
 from pymdownx.snippets import SnippetPreprocessor
 
-from tests.harness import snippets
-from tests.harness.fences import scan
-from tests.harness.snippets import SnippetError, include_target, resolve
+from pagekit import includes as snippets
+from pagekit.fences import scan
+from pagekit.includes import SnippetError, include_target, resolve
 from tests.sites import ROOT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.harness.fences import scan
+from pagekit.fences import scan
 from tests.sites import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

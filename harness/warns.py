@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from . import HOME
+
 DEPRECATION_CLASSES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 DEPRECATION_TEXT = re.compile(
     r"deprecat|will be removed|(?:has|have) been removed|no longer (?:be )?supported", re.IGNORECASE
@@ -136,7 +138,7 @@ class Recorder:
             name = frame.f_code.co_filename
             if _DOCTEST_FILE.match(name) or (
                 name.startswith(self.root)
-                and "/tests/harness/" not in name
+                and HOME not in name
                 and not any(marker in name for marker in _LIBRARIES)
             ):
                 return name, frame.f_lineno

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from sybil import Document, Region
 
+from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, scan
+from pagekit.includes import CodeChunk, SnippetError, code_chunks, include_target
+
 from . import warns
-from .fences import RUNNABLE_LANGUAGES, Fence, Marker, scan
-from .snippets import CodeChunk, SnippetError, code_chunks, include_target
 
 DEFAULT_TIMEOUT = 120.0  # seconds per block
 MAX_TIMEOUT = 600.0

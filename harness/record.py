@@ -9,32 +9,18 @@ A drift record (``nox -s docs-drift``: verification/drift/<environment>.json) sa
 torch environment, what every page does there: shown outputs that differ (expected and got),
 examples that raise, warnings seen.
 
-The format of both is defined once, in hooks/records.py, which the site's hooks read with.
+The format of both is defined once, in pagekit/records.py, which the site's hooks read with.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import platform
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
-
-def _load_records():
-    path = Path(__file__).resolve().parents[2] / "hooks" / "records.py"
-    spec = importlib.util.spec_from_file_location("docs_site_records", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load the record format from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-records = _load_records()
+from pagekit import records
 
 
 def _commit(root: Path) -> str:

@@ -24,7 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import device, warns
+from . import HOME, device, warns
 from .examples import Block
 from .outputs import Difference, Raised, error_form, exception_only, shown_form, unwritable
 
@@ -285,7 +285,7 @@ def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome)
         outcome.raised.append(raised)
         # Drop the harness's frames: the reader's code (page or snippet line) is what failed.
         tb = error.__traceback__
-        while tb is not None and "/tests/harness/" in tb.tb_frame.f_code.co_filename:
+        while tb is not None and HOME in tb.tb_frame.f_code.co_filename:
             tb = tb.tb_next
         lines = traceback.format_exception(type(error), error, tb)
         shown = "".join(lines).replace(f"{block.root}/", "")

@@ -17,7 +17,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .fences import split_lines, strip_container
+from pagekit.fences import split_lines, strip_container
 
 TRACEBACK = "Traceback (most recent call last):"
 _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+")  # object reprs: never the same twice

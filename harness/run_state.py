@@ -12,7 +12,8 @@ import pytest
 from . import warns
 from .examples import Block
 from .outputs import Findings
-from .page_process import PageProcess, PageStopped, rss_mb
+from .page_process import PageProcess, PageStopped
+from .processes import rss_mb
 from .run_block import Outcome
 
 

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 from sybil import Sybil
 
-from . import device, outputs, page_process, record  # device first: it hides the GPU early
+from . import (  # device first: it hides the GPU early
+    device,
+    outputs,
+    page_process,
+    processes,
+    record,
+)
 from .examples import make_parser
 from .run_state import RUN, LeftRunning, Run
 
@@ -125,7 +131,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     run.stop_all()
     session.config.stash[_RSS_AT_END] = (
-        page_process.rss_mb()
+        processes.rss_mb()
     )  # before the record's describe() imports torch
     if not run.collected:
         return

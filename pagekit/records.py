@@ -1,5 +1,5 @@
 """The verification records' format, defined once: the test harness writes it
-(tests/harness/record.py), the site's hooks read it (verification.py, report.py).
+(harness/record.py), the site's hooks read it (verification.py, report.py).
 
 Standard library only: it is imported by the harness on a GPU machine that has no MkDocs.
 
