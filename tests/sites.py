@@ -19,7 +19,8 @@ from pagekit.fences import is_python_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SITE_FILES = ["conftest.py", "mkdocs.yml", "hooks", "sitekit", "overrides", "pyproject.toml"]
+SITE_FILES = ["conftest.py", "mkdocs.yml", "harness", "pagekit", "hooks", "sitekit", "overrides",
+              "pyproject.toml"]
 
 _HIGHLIGHTED = re.compile(
     r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S)
