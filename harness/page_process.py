@@ -11,9 +11,18 @@ NumPy, torchvision and Matplotlib once (and done nothing else: CUDA untouched, n
 changed), so a page starts in milliseconds, not the seconds ``import torch`` takes.
 Each page process:
 
-- starts its own session (``setsid``): Ctrl+C in the terminal reaches pytest, which stops it,
-  and ``killpg`` stops whatever it started (DataLoader workers, subprocesses) with it;
-- dies with its parent (``PR_SET_PDEATHSIG``) if pytest itself is killed;
+- starts its own session (``setsid``): Ctrl+C in the terminal reaches pytest, which stops it;
+- carries a token of its own in its environment (``DOCS_PAGE_TOKEN``), inherited by everything
+  it starts: when the page ends, however it ends, its descendants, its session and every
+  process carrying the token are stopped, even a daemon that left the session and was
+  re-parented away (on Linux the page is also a subreaper, so such orphans stay its
+  descendants while it lives);
+- stops itself and all that if pytest disappears (a watchdog thread: its parent is the fork
+  server, so no parent-death signal would do);
+- is watched through its pipe and its ``sentinel`` together: a page process that dies while a
+  forked worker still holds the pipe open is reported at once, with its exit code or signal;
+- gets ``START_LIMIT`` seconds to start: a fork server that does not answer (stopped, frozen)
+  fails that page with a message naming it, and is replaced for the next page;
 - runs in a scratch folder the harness made (``…/docs-page-XXXX/cwd``), and goes back
   there after every block;
 - sends its file descriptors 1 and 2 to files, so that nothing it writes reaches the
@@ -23,30 +32,69 @@ Each page process:
 
 The harness deletes exactly the folders it made, by the paths it recorded: never "the
 current directory", whatever a page did with it.
+
+It needs a POSIX system with the ``forkserver`` start method and psutil: Linux, or WSL on
+Windows; ``platform_problem()`` says what is missing at the start of a run, not page by page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
-from . import HOME
+from . import HOME, processes
 from .examples import Block
 from .page_side import LEFTOVER_GRACE, PageEnd, PageSetup, page_main
-from .processes import command, descendants, session
+from .processes import alive, command, descendants, session, tagged
 from .run_block import Outcome
 
 SCRATCH_PREFIX = "docs-page-"
 # Imported once by the fork server, so that no page pays for them (a missing one is skipped).
 # Importing changes no setting: each page still starts from the libraries' defaults.
 PRELOAD = ["torch", "numpy", "torchvision", "matplotlib.pyplot", "harness.page_side"]
+
+
+# Seconds a page's process gets to start (milliseconds when all is well); the first start after
+# the fork server (re)started also waits for its PRELOAD imports.  DOCS_PAGE_START_LIMIT: tests.
+START_LIMIT = float(os.environ.get("DOCS_PAGE_START_LIMIT", "60"))
+PRELOAD_LIMIT = 300.0
+
+
+def platform_problem() -> str | None:
+    """What this platform lacks that the harness needs, in one message; None if nothing."""
+    missing = []
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        missing.append("the 'forkserver' start method of multiprocessing (every page's process")
+        missing[-1] += " is forked from a server that has imported torch once)"
+    if not hasattr(os, "setsid"):
+        missing.append("os.setsid (a page's process and what it starts are stopped together)")
+    if not hasattr(signal, "SIGUSR1"):
+        missing.append("signal.SIGUSR1 (a block past its time limit shows where it hung)")
+    if processes.psutil is None:
+        missing.append(
+            "the psutil package (the process table; run through nox, which installs locks/docs.txt)"
+        )
+    if not missing:
+        return None
+    system = {"darwin": "macOS", "win32": "Windows"}.get(sys.platform, sys.platform)
+    return (
+        f"The documentation tests cannot run here ({system}, Python "
+        f"{sys.version.split()[0]}): missing "
+        + "; ".join(missing)
+        + ". Run them on Linux, or on Windows inside WSL (a Linux distribution under "
+        "Windows); the site itself builds anywhere (nox -s docs)."
+    )
 
 
 class PageStopped(Exception):
@@ -66,7 +114,25 @@ def context():
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+        import atexit
+
+        atexit.register(_release_server)
     return _context
+
+
+def server_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+
+def _release_server() -> None:
+    """A page may have stopped the server (SIGSTOP): let it run again, so that it sees pytest
+    exit and ends itself."""
+    pid = server_pid()
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGCONT)
 
 
 class PageProcess:
@@ -78,17 +144,18 @@ class PageProcess:
         self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX)).resolve()
         (self.folder / "cwd").mkdir()
         self.stopped: str | None = None  # why no further block can run
+        self.start_failure: str | None = None  # told by the first block, in full
         self.busy = False  # a block was sent and has not answered: never wait on it
+        self.token = uuid.uuid4().hex
         (self.folder / "owner").write_text(str(os.getpid()))  # for sweep_stale_scratch()
         ctx = context()
         self.connection, child_end = ctx.Pipe()
+        setup = PageSetup(page, root, self.folder, seed, update, os.getpid(), self.token)
         self.process = ctx.Process(
-            target=page_main,
-            args=(child_end, PageSetup(page, root, self.folder, seed, update, os.getpid())),
-            name=f"docs page {page}",
+            target=page_main, args=(child_end, setup), name=f"docs page {page}"
         )
         try:
-            self.process.start()
+            self._start()
         except BaseException:  # Ctrl+C while starting: nothing may be left behind
             if self.process.pid:
                 self.kill()
@@ -97,16 +164,56 @@ class PageProcess:
         finally:
             child_end.close()
 
+    def _start(self) -> None:
+        """Start the page's process, within START_LIMIT: the start waits on the fork server,
+        and a stopped server would otherwise hang the whole run."""
+        server = server_pid()
+        fresh = server is None or not alive(server)  # it (re)starts now: PRELOAD imports first
+        limit = START_LIMIT + (PRELOAD_LIMIT if fresh else 0.0)
+        raised: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                self.process.start()
+            except BaseException as error:  # noqa: BLE001 -- handed to the caller
+                raised.append(error)
+
+        starter = threading.Thread(target=start, name="docs page start", daemon=True)
+        starter.start()
+        starter.join(limit)
+        if not starter.is_alive():
+            if raised:
+                raise raised[0]
+            return
+        server = server_pid()
+        if server:
+            with contextlib.suppress(OSError):
+                os.kill(server, signal.SIGKILL)  # ends the wait below; ensure_running replaces it
+        starter.join(10)
+        self.stopped = "the page's process could not be started"
+        self.start_failure = (
+            f"the page's process could not be started: the fork server that starts every "
+            f"page's process (multiprocessing's forkserver, pid {server}) did not answer "
+            f"within {limit:.0f} s (stopped or frozen). The harness ended it; the next page "
+            f"starts a new one. Nothing on this page ran."
+        )
+
     def run(self, block: Block) -> Outcome:
+        if self.start_failure:
+            failure, self.start_failure = self.start_failure, None
+            raise PageStopped(f"{block.where}: {failure}")
         if self.stopped:
             raise PageStopped(f"{block.where}: not run: {self.stopped}")
         try:
             self.busy = True
             self.connection.send(("run", block))
-            answered = self.connection.poll(block.timeout)
+            # The sentinel too: a forked worker may hold the pipe open after the page died.
+            ready = multiprocessing.connection.wait(
+                [self.connection, self.process.sentinel], block.timeout
+            )
         except (BrokenPipeError, ConnectionResetError, EOFError):
-            answered = True  # the process is gone: recv below says so
-        if not answered:
+            ready = [self.process.sentinel]  # the process is gone
+        if not ready:
             stack = self._stack_dump(block)
             self.kill()
             self.stopped = f"the page's process was stopped at line {block.fence.line} (time limit)"
@@ -116,60 +223,70 @@ class PageProcess:
                 f"<!-- timeout: 秒数 理由 --> if it really needs longer).\n"
                 f"Where it was running:\n{stack}"
             )
-        try:
-            outcome = self.connection.recv()
-            self.busy = False
-            return outcome
-        except (EOFError, ConnectionResetError, OSError):
-            self.process.join(5)
-            code = self.process.exitcode
-            self.kill()
-            how = (
-                f"exit code {code}"
-                if code is not None and code >= 0
-                else f"signal {signal.Signals(-code).name}"
-                if code
-                else "unknown cause"
-            )
-            self.stopped = f"the page's process ended at line {block.fence.line} ({how})"
-            raise PageStopped(
-                f"{block.where}: the page's Python process ended while this block ran ({how}): "
-                f"the block called os._exit(), crashed the interpreter or was killed. "
-                f"Nothing after it on this page can run."
-            ) from None
+        if self.connection in ready:
+            with contextlib.suppress(EOFError, ConnectionResetError, OSError):
+                outcome = self.connection.recv()
+                self.busy = False
+                return outcome
+        self.process.join(5)
+        code = self.process.exitcode
+        self.kill()
+        how = (
+            f"exit code {code}"
+            if code is not None and code >= 0
+            else f"signal {signal.Signals(-code).name}"
+            if code
+            else "unknown cause"
+        )
+        self.stopped = f"the page's process ended at line {block.fence.line} ({how})"
+        raise PageStopped(
+            f"{block.where}: the page's Python process ended while this block ran ({how}): "
+            f"the block called os._exit(), crashed the interpreter or was killed (out of "
+            f"memory, say). Nothing after it on this page can run."
+        )
 
     def finish(self) -> tuple[PageEnd | None, list[str]]:
         """Release the page; (what it reported, processes still alive once it had exited)."""
         end = None
-        if not self.stopped and not self.busy and self.process.is_alive():
+        pid = self.process.pid
+        if not self.stopped and not self.busy and pid and alive(pid):
             with contextlib.suppress(OSError, EOFError, BrokenPipeError):
                 self.connection.send(("finish", None))
-                if self.connection.poll(2 * LEFTOVER_GRACE + 15):
+                ready = multiprocessing.connection.wait(
+                    [self.connection, self.process.sentinel], 2 * LEFTOVER_GRACE + 15
+                )
+                if self.connection in ready:
                     end = self.connection.recv()
-        self.process.join(5)
+        _wait_ended(pid, 5)
         survivors = self.kill()
         self.close()
         return end, survivors
 
     def kill(self) -> list[str]:
-        """Stop the page's process and everything it started (its session, and every
-        descendant, even one that left the session); what else was still running."""
+        """Stop the page's process and everything it started (its session, every descendant,
+        every process carrying its token); what else was still running."""
         pid = self.process.pid
         if not pid:
             return []
-        survivors = [f"{p} {command(p)}" for p in descendants(pid) | session(pid) - {pid}]
+        doomed = self._started_by(pid)
+        survivors = [f"{p} {command(p)}" for p in sorted(doomed - {pid})]
         for _ in range(3):  # children first: a page killed first would orphan them to init
-            doomed = descendants(pid) | session(pid)
             for victim in sorted(doomed - {pid}) + ([pid] if pid in doomed else []):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(victim, signal.SIGKILL)
             if not doomed:
                 break
             time.sleep(0.05)
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(10)
+            doomed = self._started_by(pid)
+        if alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        # Not process.join(): it asks the fork server, which a page may have stopped.
+        _wait_ended(pid, 10)
         return survivors
+
+    def _started_by(self, pid: int) -> set[int]:
+        return descendants(pid) | session(pid) | tagged(self.token)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -200,6 +317,12 @@ class PageProcess:
         return _readable_stack(text, self.root, lines) or "  (no stack could be read)"
 
 
+def _wait_ended(pid: int | None, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while pid and alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def remove_scratch(folder: Path) -> None:
     """Delete a folder the harness made: only a docs-page-* folder in the temp directory."""
     folder = Path(folder)
@@ -215,7 +338,7 @@ def sweep_stale_scratch() -> None:
             owner = int((folder / "owner").read_text())
         except (OSError, ValueError):
             continue  # not ours, or still being made
-        if not Path(f"/proc/{owner}").exists() and Path("/proc/self").exists():
+        if processes.psutil is not None and not alive(owner):
             remove_scratch(folder)
 
 

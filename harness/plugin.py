@@ -100,6 +100,9 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def pytest_sessionstart(session) -> None:
+    problem = page_process.platform_problem()
+    if problem:
+        pytest.exit(problem, returncode=3)
     page_process.sweep_stale_scratch()
     if device.MODE == "cuda":
         reason = device.gpu_missing_reason()

@@ -1,52 +1,70 @@
-"""The process table: who descends from whom, and what each runs (Linux ``/proc``)."""
+"""The process table, through psutil: who descends from whom, who carries a page's token, what
+each runs.  psutil rather than reading ``/proc`` by hand: the same calls work where there is no
+``/proc`` (macOS), and a missing table never reads as "every process is gone".
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
+
+try:
+    import psutil
+except ImportError:  # reported once, by page_process.platform_problem()
+    psutil = None
+
+TOKEN = "DOCS_PAGE_TOKEN"  # in a page's environment, inherited by everything it starts
+_GONE: tuple[type[BaseException], ...] = (
+    (psutil.Error, OSError) if psutil is not None else (OSError,)
+)
 
 
-def processes() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, session id) of every live process (Linux /proc; {} elsewhere)."""
-    table = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if fields[0] not in ("Z", "X"):
-                table[int(entry.name)] = (int(fields[1]), int(fields[3]))
-    return table
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (an ended process nobody has reaped yet)."""
+    try:
+        return psutil.Process(pid).status() not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD)
+    except _GONE:
+        return False
 
 
 def descendants(pid: int) -> set[int]:
-    table = processes()
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {
-            child
-            for child, (parent, _) in table.items()
-            if parent in frontier and child not in found
-        }
-        found |= frontier
-    return found
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except _GONE:
+        return set()
+    return {child.pid for child in children if alive(child.pid)}
 
 
 def session(sid: int) -> set[int]:
-    return {pid for pid, (_, session) in processes().items() if session == sid}
+    """Live processes in session ``sid`` (a page's session id is its pid: it calls setsid)."""
+    found = set()
+    for process in psutil.process_iter():
+        with contextlib.suppress(*_GONE):
+            if os.getsid(process.pid) == sid and alive(process.pid):
+                found.add(process.pid)
+    return found
+
+
+def tagged(token: str) -> set[int]:
+    """Live processes whose environment carries this page's token: whatever the page started,
+    even one that left its session and was re-parented away (a double-forked daemon)."""
+    found = set()
+    for process in psutil.process_iter():
+        with contextlib.suppress(*_GONE):
+            if process.environ().get(TOKEN) == token and alive(process.pid):
+                found.add(process.pid)
+    return found
 
 
 def command(pid: int) -> str:
     try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-    except OSError:
+        return " ".join(psutil.Process(pid).cmdline()).strip()[:120] or "?"
+    except _GONE:
         return "?"
-    return raw.decode(errors="replace").strip()[:120]
 
 
 def rss_mb() -> float:
-    """This process's resident memory now (Linux; 0 elsewhere)."""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    """This process's resident memory now."""
+    with contextlib.suppress(*_GONE):
+        return psutil.Process().memory_info().rss / 2**20
     return 0.0

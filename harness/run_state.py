@@ -21,7 +21,6 @@ from .run_block import Outcome
 class PageMemory:
     page: str
     peak_rss_mb: float
-    rss_after_release_mb: float
     cuda_allocated_after_release: int
 
 
@@ -82,12 +81,7 @@ class Run:
         end, survivors = page.finish()
         if end:
             self.memory.append(
-                PageMemory(
-                    page.page,
-                    end.peak_rss_mb,
-                    end.rss_after_release_mb,
-                    end.cuda_allocated_after_release,
-                )
+                PageMemory(page.page, end.peak_rss_mb, end.cuda_allocated_after_release)
             )
         left = []
         if end is None and not page.stopped:  # a stopped page has already failed
@@ -101,6 +95,8 @@ class Run:
                 "output written after its last block had finished (a thread or a "
                 f"process still printing):\n    {end.late_output[:2000]}"
             )
+        if end and end.forked:
+            left.append(end.forked)
         if end and end.threads:
             left.append(
                 "threads still running after the page's objects were freed: "
