@@ -102,6 +102,7 @@ class PageStopped(Exception):
 
 
 _context = None
+_served: int | None = None  # the fork server that has started a page (done importing)
 
 
 def context():
@@ -167,8 +168,10 @@ class PageProcess:
     def _start(self) -> None:
         """Start the page's process, within START_LIMIT: the start waits on the fork server,
         and a stopped server would otherwise hang the whole run."""
+        global _served  # noqa: PLW0603 -- the one fork server of this run
         server = server_pid()
-        fresh = server is None or not alive(server)  # it (re)starts now: PRELOAD imports first
+        # A server that has not started a page yet may still be importing PRELOAD.
+        fresh = server is None or server != _served or not alive(server)
         limit = START_LIMIT + (PRELOAD_LIMIT if fresh else 0.0)
         raised: list[BaseException] = []
 
@@ -184,6 +187,7 @@ class PageProcess:
         if not starter.is_alive():
             if raised:
                 raise raised[0]
+            _served = server_pid()
             return
         server = server_pid()
         if server:

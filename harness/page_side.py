@@ -222,6 +222,8 @@ def _protect(folder: Path) -> None:
 
 
 def _prctl(option: int, value: int) -> None:
+    if not sys.platform.startswith("linux"):
+        return  # optional: elsewhere the page's token finds what left its tree
     with contextlib.suppress(Exception):
         import ctypes
 
