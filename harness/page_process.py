@@ -110,6 +110,7 @@ def context():
     global _context  # noqa: PLW0603 -- one fork server per pytest run
     if _context is None:
         os.environ.setdefault("MPLBACKEND", "Agg")  # no window; inherited by the server
+        os.environ[processes.TOKEN] = "0" * 32  # the place each page writes its token in
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD)
         from multiprocessing import forkserver
@@ -147,7 +148,7 @@ class PageProcess:
         self.stopped: str | None = None  # why no further block can run
         self.start_failure: str | None = None  # told by the first block, in full
         self.busy = False  # a block was sent and has not answered: never wait on it
-        self.token = uuid.uuid4().hex
+        self.token = uuid.uuid4().hex  # as long as context()'s placeholder
         (self.folder / "owner").write_text(str(os.getpid()))  # for sweep_stale_scratch()
         ctx = context()
         self.connection, child_end = ctx.Pipe()

@@ -68,7 +68,7 @@ def page_main(connection, setup: PageSetup) -> None:
     _PAGE_PID = os.getpid()
     os.setsid()
     _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER (Linux only): orphans stay our descendants
-    os.environ[processes.TOKEN] = setup.token
+    _carry_token(setup.token)
     _watch_pytest(setup.pytest_pid, setup.token)
     stdio = StdioFiles(setup.folder)
     _open_stack_dump(setup.folder)
@@ -128,6 +128,26 @@ def page_main(connection, setup: PageSetup) -> None:
             scratch.mkdir(parents=True, exist_ok=True)
             os.chdir(scratch)
         connection.send(outcome)
+
+
+def _carry_token(token: str) -> None:
+    """Put the page's token in its environment: for what it execs, in os.environ; for what it
+    only forks (a Python daemon that double-forks and never execs), in the process's own
+    initial environment block, which /proc/PID/environ shows and fork() copies.  The fork
+    server was started with a placeholder of the same length there (page_process.context())."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        environ = ctypes.POINTER(ctypes.c_void_p).in_dll(ctypes.CDLL(None), "environ")
+        prefix, value = f"{processes.TOKEN}=".encode(), token.encode()
+        index = 0
+        while environ[index]:
+            entry = ctypes.string_at(environ[index])
+            if entry.startswith(prefix) and len(entry) == len(prefix) + len(value):
+                ctypes.memmove(environ[index] + len(prefix), value, len(value))
+                break
+            index += 1
+    os.environ[processes.TOKEN] = token
 
 
 def forked_child_returned(folder: Path, where: str) -> None:

@@ -75,6 +75,11 @@ PAGES = {
         "import ctypes, subprocess\nctypes.CDLL(None).prctl(36, 0)  # no subreaper\n"
         f"subprocess.run(['sh', '-c', 'sleep 312 & echo $! > {PIDS}/l10'], "
         "start_new_session=True)")),
+    # A Python daemon that double-forks and never execs, then the page process ends.
+    "docs/l11_python_daemon.md": page(py(
+        "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        f"        open({str(PIDS)!r} + '/l11', 'w').write(str(os.getpid()))\n"
+        "        time.sleep(313)\n    os._exit(0)\ntime.sleep(1)\nos._exit(0)")),
     # Last: a page stops the fork server; the next page fails to start, the one after runs.
     "docs/z1_stop_server.md": page(py(
         "import os, signal, psutil\nos.kill(psutil.Process().parent().pid, signal.SIGSTOP)")),
@@ -159,7 +164,7 @@ def test_a_dead_page_is_never_reported_as_a_time_limit(lifecycle_run):
     assert lifecycle_run.seconds < 110, lifecycle_run.seconds
 
 
-@pytest.mark.parametrize("name", ["l01", "l02", "l10"])
+@pytest.mark.parametrize("name", ["l01", "l02", "l10", "l11"])
 def test_whatever_a_page_started_is_gone_after_it(lifecycle_run, name):
     pid = int((PIDS / name).read_text())
     deadline = time.monotonic() + 5
