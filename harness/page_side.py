@@ -7,6 +7,8 @@ a ``PageEnd``.
 Only this process may talk on the pipe: a child the page forks that returns into the harness
 (``os.fork()`` without ``os._exit()``) ends at once (``forked_child_returned``), and the block
 that forked fails.  The harness's own folder is refused to the page's deletions (an audit hook).
+At the end the page's atexit callbacks run, as at a reader's exit, before its late output is
+collected; a thread still running then (an executor's busy worker included) is a leak.
 """
 
 from __future__ import annotations
