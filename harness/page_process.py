@@ -197,7 +197,10 @@ class PageProcess:
                 block.fence.body_line + example.lineno
                 for example in doctest.DocTestParser().get_examples(block.fence.body)
             ]
-        return _readable_stack(text, self.root, lines) or "  (no stack could be read)"
+        return (
+            _readable_stack(text, self.root, lines, self.folder / "site")
+            or "  (no stack could be read)"
+        )
 
 
 def remove_scratch(folder: Path) -> None:
@@ -227,7 +230,9 @@ _DOCTEST_FRAME = re.compile(
 )
 
 
-def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
+def _readable_stack(
+    dump: str, root: Path, doctest_lines: list[int], copy: Path | None = None
+) -> str:
     """The main thread's frames from a faulthandler dump, innermost last: the page's and the
     snippets' frames, and the libraries' they called; >>> examples shown at their page line."""
     threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
@@ -248,6 +253,7 @@ def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
         _DOCTEST_FRAME.sub(page_line, frame)
         .replace(f"{Path(root).resolve()}/", "")
         .replace(f"{root}/", "")
+        .replace(f"{copy or root}/", "")  # a snippet runs as its copy in the scratch folder
         for frame in frames
     ]
     return "\n".join(f"  {frame}" for frame in reversed(frames))
