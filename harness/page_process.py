@@ -319,7 +319,10 @@ class PageProcess:
                 block.fence.body_line + example.lineno
                 for example in doctest.DocTestParser().get_examples(block.fence.body)
             ]
-        return _readable_stack(text, self.root, lines) or "  (no stack could be read)"
+        return (
+            _readable_stack(text, self.root, lines, self.folder / "site")
+            or "  (no stack could be read)"
+        )
 
 
 def _wait_ended(pid: int | None, timeout: float) -> None:
@@ -355,7 +358,9 @@ _DOCTEST_FRAME = re.compile(
 )
 
 
-def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
+def _readable_stack(
+    dump: str, root: Path, doctest_lines: list[int], copy: Path | None = None
+) -> str:
     """The main thread's frames from a faulthandler dump, innermost last: the page's and the
     snippets' frames, and the libraries' they called; >>> examples shown at their page line."""
     threads = re.split(r"\n(?=(?:Current thread|Thread) 0x)", dump.strip())
@@ -376,6 +381,7 @@ def _readable_stack(dump: str, root: Path, doctest_lines: list[int]) -> str:
         _DOCTEST_FRAME.sub(page_line, frame)
         .replace(f"{Path(root).resolve()}/", "")
         .replace(f"{root}/", "")
+        .replace(f"{copy or root}/", "")  # a snippet runs as its copy in the scratch folder
         for frame in frames
     ]
     return "\n".join(f"  {frame}" for frame in reversed(frames))

@@ -23,6 +23,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import threading
 import time
 import types
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from . import device, processes
 from .processes import command, descendants
-from .run_block import Outcome, PageState, StdioFiles, run
+from .run_block import Outcome, PageState, StdioFiles, Streams, run
 
 LEFTOVER_GRACE = 2.0  # seconds a page's threads and children get to finish on their own
 WATCHDOG = "docs-harness-watchdog"  # the page's own thread that watches pytest
@@ -41,9 +42,9 @@ WATCHDOG = "docs-harness-watchdog"  # the page's own thread that watches pytest
 class PageSetup:
     page: str
     root: Path
-    folder: Path  # harness-owned: cwd/ for the page, fd files, the stack dump
+    folder: Path  # harness-owned: cwd/ and tmp/ for the page, site/ (snippet copies), fd files
     seed: int
-    update: bool
+    update: bool  # unused here: docs-update is judged in the pytest process
     pytest_pid: int  # the page stops itself and everything it started if pytest disappears
     token: str = ""  # processes.TOKEN: marks everything the page starts, wherever it goes
 
@@ -80,6 +81,12 @@ def page_main(connection, setup: PageSetup) -> None:
     atexit._clear()
     scratch = setup.folder / "cwd"
     os.chdir(scratch)
+    # The page's own temp directory, removed with its scratch folder: nothing a page writes
+    # there reaches the next page or outlives the run.
+    temp = setup.folder / "tmp"
+    temp.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = str(temp)
+    tempfile.tempdir = str(temp)
     import numpy
     import torch
 
@@ -94,7 +101,7 @@ def page_main(connection, setup: PageSetup) -> None:
     main = types.ModuleType("__main__")
     sys.modules["__main__"] = main
     namespace = main.__dict__
-    state = PageState(setup.root, setup.update, stdio)
+    state = PageState(setup.root, setup.folder, stdio, Streams())
     while True:
         try:
             command, block = connection.recv()

@@ -1,15 +1,26 @@
-"""Run one block in its page's namespace and compare what it shows with what it printed.
+"""Run one block in its page's namespace and report what it did: never judge it.
 
-This runs inside the page's own process (see page_process.py); what it returns travels back
-to pytest as an ``Outcome``.  Nothing here keeps state between blocks except ``PageState``,
-which lives exactly as long as the page.
+This runs inside the page's own process (see page_process.py), where the page's code can
+change anything, doctest and the harness included.  So this side only records facts (what
+each example printed, what it raised, what reached standard error, which warnings were
+raised) and sends them back as an ``Outcome``; judge.py compares them with what the page
+shows, in the pytest process, which the page cannot reach.
 
 Output streams, as a reader's terminal shows them:
 - ``sys.stdout``: compared with the ``>>>`` output or the 输出 block;
 - standard error (``sys.stderr``, and anything written straight to file descriptors 1 and 2
-  by C code or child processes): a reader sees it, the page cannot show it, so the block
-  fails, unless it carries ``<!-- stderr: 理由 -->`` (a progress bar, say);
-- warnings never reach standard error: they are recorded and judged (warns.py).
+  by C code or child processes): a reader sees it, the page cannot show it;
+- warnings never reach standard error: they are recorded (warns.py).
+
+``sys.stdout`` and ``sys.stderr`` are installed once per page (``Streams``) and never
+swapped: a ``logging.StreamHandler`` made in one block keeps writing where later blocks'
+output is checked.  What a block may send back is bounded (``Printed``).
+
+Included snippets run as a copy of their file (``snippets/`` is copied whole into the page's
+scratch folder): ``__file__`` and the code's own file name are the copy's, so a snippet that
+cleans or writes beside itself never touches the repository, and reports strip the copy's
+folder, so they name the file and line a contributor edits.  A page's own code is compiled
+under its site-relative name (``docs/….md``).
 """
 
 from __future__ import annotations
@@ -17,34 +28,147 @@ from __future__ import annotations
 import contextlib
 import doctest
 import io
+import linecache
 import os
+import shutil
 import sys
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import HOME, device, warns
 from .examples import Block
-from .outputs import Difference, Raised, error_form, exception_only, shown_form, unwritable
 
-DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+KEEP = 64 * 1024  # characters kept from each end of a stream: far more than a page can show
+
+
+@dataclass
+class Printed:
+    """What one stream received: all of it, or its first and last ``KEEP`` characters."""
+
+    head: str = ""
+    tail: str = ""
+    size: int = 0  # characters written in all
+
+    @property
+    def whole(self) -> bool:
+        return len(self.head) + len(self.tail) == self.size
+
+    @property
+    def text(self) -> str:
+        """The whole text, or its two ends around a note of what was left out."""
+        if self.whole:
+            return self.head + self.tail
+        left_out = self.size - len(self.head) - len(self.tail)
+        return f"{self.head}\n… {left_out} characters left out …\n{self.tail}"
+
+
+class Capture(io.TextIOBase):
+    """A text sink that keeps only both ends: a block printing 100 MB costs no memory."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._head: list[str] = []
+        self._head_size = 0
+        self._tail = ""
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        length = len(text)
+        self.size += length
+        if self._head_size < KEEP:
+            part = text[: KEEP - self._head_size]
+            self._head.append(part)
+            self._head_size += len(part)
+            text = text[len(part) :]
+        if text:
+            self._tail = (self._tail + text)[-KEEP:] if len(text) < KEEP else text[-KEEP:]
+        return length
+
+    def printed(self) -> Printed:
+        return Printed("".join(self._head), self._tail, self.size)
+
+
+class _Forward(io.TextIOBase):
+    """The page's permanent ``sys.stdout``/``sys.stderr``: writes go to the current target."""
+
+    def __init__(self, name: str, target) -> None:
+        super().__init__()
+        self.name = name
+        self.target = target
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        self.target.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.target.flush()
+
+
+class Streams:
+    """Installs the page's ``sys.stdout``/``sys.stderr`` once; ``capture()`` points them at a
+    block's captures, and between blocks they write to file descriptors 1 and 2 (where late
+    output from a thread is seen)."""
+
+    def __init__(self) -> None:
+        self.stdout = _Forward("<stdout>", sys.__stdout__)
+        self.stderr = _Forward("<stderr>", sys.__stderr__)
+        sys.stdout, sys.stderr = self.stdout, self.stderr
+
+    @contextlib.contextmanager
+    def capture(self, stdout, stderr):
+        self.stdout.target, self.stderr.target = stdout, stderr
+        try:
+            yield
+        finally:
+            self.stdout.target, self.stderr.target = sys.__stdout__, sys.__stderr__
+
+
+@dataclass
+class ExampleRun:
+    """One ``>>>`` example as it ran."""
+
+    got: Printed
+    exc_msg: str | None = None  # doctest's exception-only text: what a shown error is compared to
+    traceback: str = ""  # the traceback doctest appends to what the example printed
+    error: str = ""  # "Type: message", for the reports and records
 
 
 @dataclass
 class Outcome:
-    """What one block did, sent back to pytest."""
+    """What one block did, sent back to pytest: facts only (judge.py judges them)."""
 
-    failure: str | None = None
-    differences: list[Difference] = field(default_factory=list)
-    raised: list[Raised] = field(default_factory=list)
-    warnings_seen: list[warns.Seen] = field(default_factory=list)
-    warning_failures: list[tuple[str, int, str]] = field(default_factory=list)
-    passed_on: list[tuple[str, str, str, int]] = field(
-        default_factory=list
-    )  # class, text, file, line
+    examples: list[ExampleRun | None] = field(default_factory=list)  # None: skipped (+SKIP)
+    printed: Printed | None = None  # a plain block's stdout
+    raised: str | None = None  # a plain block's unexpected error: its traceback, as shown
+    error: str = ""  # that error's "Type: message"
+    stopped: str | None = None  # why the rest of a >>> session did not run
+    stderr: Printed = field(default_factory=Printed)  # sys.stderr
+    fd1: Printed = field(default_factory=Printed)  # written past sys.stdout (C code, children)
+    fd2: Printed = field(default_factory=Printed)
+    warned: list[warns.Warned] = field(default_factory=list)
     used_cuda: bool = False
-    seconds: float = 0.0
+    failure: str | None = None  # the harness itself failed
 
 
 @dataclass
@@ -52,9 +176,13 @@ class PageState:
     """What a page's blocks share besides the namespace."""
 
     root: Path
-    update: bool  # docs-update: a shown output that no longer matches is rewritten, not failed
+    folder: Path  # the page's scratch folder; included snippets run from copies under it
     stdio: StdioFiles | None = None
-    raised: list[Raised] = field(default_factory=list)  # earlier unexpected errors on this page
+    streams: Streams | None = None
+
+    @property
+    def site_copy(self) -> Path:
+        return self.folder / "site"
 
 
 class StdioFiles:
@@ -69,8 +197,8 @@ class StdioFiles:
             os.close(handle)
         self.positions = dict.fromkeys(self.paths, 0)
 
-    def new_text(self) -> dict[int, str]:
-        """What was written to each descriptor since the last call."""
+    def new_output(self) -> dict[int, Printed]:
+        """What was written to each descriptor since the last call (its ends, if long)."""
         for stream in (sys.__stdout__, sys.__stderr__):
             with contextlib.suppress(Exception):
                 if stream is not None:
@@ -82,118 +210,119 @@ class StdioFiles:
         found = {}
         for fd, path in self.paths.items():
             with open(path, "rb") as handle:
+                end = handle.seek(0, os.SEEK_END)
+                size = end - self.positions[fd]
                 handle.seek(self.positions[fd])
-                data = handle.read()
-            self.positions[fd] += len(data)
-            found[fd] = data.decode("utf-8", errors="replace")
+                if size <= 2 * KEEP:
+                    head, tail = handle.read(size), b""
+                else:
+                    head = handle.read(KEEP)
+                    handle.seek(end - KEEP)
+                    tail = handle.read(KEEP)
+            self.positions[fd] = end
+            text = Printed(
+                head.decode("utf-8", errors="replace"), tail.decode("utf-8", errors="replace")
+            )
+            text.size = len(text.head) + len(text.tail) + max(0, size - 2 * KEEP)
+            found[fd] = text
         return found
+
+    def new_text(self) -> dict[int, str]:
+        return {fd: printed.text for fd, printed in self.new_output().items()}
 
 
 def run(block: Block, namespace: dict, state: PageState) -> Outcome:
     outcome = Outcome()
-    started = time.perf_counter()
     before = device.cuda_allocations()
     doctest_lines: dict[str, list[int]] = {}
-    stderr = io.StringIO()
+    stderr = Capture()
     if state.stdio:
-        state.stdio.new_text()  # start from here
+        state.stdio.new_output()  # start from here
+    streams = state.streams or Streams()
+    recorder = warns.Recorder(_prefixes(state))
     try:
-        with warns.Recorder(block.root) as caught, contextlib.redirect_stderr(stderr):
+        with recorder, streams.capture(Capture(), stderr):
             if block.kind == "doctest":
-                failures = _run_doctest(block, namespace, doctest_lines, state, outcome)
+                _run_doctest(block, namespace, doctest_lines, streams, outcome)
             else:
-                failures = _run_code(block, namespace, state, outcome)
-    except BaseException as error:  # noqa: BLE001 -- KeyboardInterrupt or SystemExit escaping doctest
-        failures = [
+                _run_code(block, namespace, state, streams, outcome)
+    except BaseException as error:  # noqa: BLE001 -- KeyboardInterrupt escaping a >>> session
+        outcome.stopped = (
             f"{block.where}: the example raised {type(error).__name__} "
             f"({error}); the rest of the block did not run"
-        ]
-        caught = []
+        )
     outcome.used_cuda = device.cuda_allocations() > before
-    if caught or block.expected_warning:
-        failures += _check_warnings(block, caught, doctest_lines, outcome)
-    failures += _check_streams(block, stderr.getvalue(), state)
-    outcome.failure = "\n".join(failures) if failures else None
-    outcome.seconds = time.perf_counter() - started
+    outcome.warned = warns.report(recorder.caught, _prefixes(state), doctest_lines)
+    outcome.stderr = stderr.printed()
+    if state.stdio:
+        fds = state.stdio.new_output()
+        outcome.fd1, outcome.fd2 = fds[1], fds[2]
     return outcome
 
 
-def _check_streams(block: Block, stderr: str, state: PageState) -> list[str]:
-    raw = state.stdio.new_text() if state.stdio else {1: "", 2: ""}
-    failures = []
-    if raw[1].strip():
-        failures.append(
-            f"{block.where}: the block printed outside Python's sys.stdout (C code or a child "
-            f"process writing to the terminal), which the page cannot check:\n{raw[1]}"
-        )
-    written = stderr + raw[2]
-    if written.strip() and not block.fence.marker("stderr"):
-        failures.append(
-            f"{block.where}: the block wrote to standard error, which a reader sees but the page "
-            f"does not show:\n{written}\nPrint to stdout and show it, or, for output such as a "
-            f"progress bar, put <!-- stderr: 理由 --> on the line before the fence."
-        )
-    return failures
+def _prefixes(state: PageState) -> tuple[str, ...]:
+    """Folders whose files are the site's: the repository and the page's copy of it."""
+    return (f"{state.root}/", f"{state.site_copy}/")
 
 
-def _check_warnings(
-    block: Block, caught: list, doctest_lines: dict[str, list[int]], outcome: Outcome
-) -> list[str]:
-    expected = block.expected_warning
-    seen, deprecations, expected_seen, passed_on = warns.review(
-        caught, expected, block.root, doctest_lines
-    )
-    outcome.warnings_seen = seen
-    outcome.passed_on = passed_on
-    where = (block.page, block.fence.line)
-    for warning in deprecations:
-        outcome.warning_failures.append((*where, f"raises {warning.category}: {warning.message}"))
-    names = "|".join(cls.__name__ for cls in expected)
-    if expected and not expected_seen:
-        outcome.warning_failures.append(
-            (*where, f"no longer raises the {names} its <!-- warns --> marker expects")
-        )
-    failures = []
-    if deprecations:
-        listing = "\n".join(f"  {warning.describe()}" for warning in deprecations)
-        failures.append(
-            f"{block.where}: the example triggers a deprecation warning:\n{listing}\n"
-            f"Use the current API. To demonstrate the warning on purpose, put "
-            f"<!-- warns: {deprecations[0].category} 理由 --> on the line before the fence."
-        )
-    if expected and not expected_seen:
-        others = "".join(f"\n  {warning.describe()}" for warning in seen)
-        failures.append(
-            f"{block.where}: <!-- warns: {names} --> at line "
-            f"{getattr(block.fence.marker('warns'), 'line', '?')}, but the block raised no {names}"
-            + (f"; it raised:{others}" if others else " (it raised no warning at all)")
-        )
-    return failures
+def _run_doctest(
+    block: Block,
+    namespace: dict,
+    doctest_lines: dict[str, list[int]],
+    streams: Streams,
+    outcome: Outcome,
+) -> None:
+    """doctest's own loop (DocTestRunner.__run), minus the comparing: each example's output
+    and exception are recorded as doctest sees them."""
+    examples = doctest.DocTestParser().get_examples(block.fence.body, block.page)
+    doctest_lines[block.page] = [example_line(block, example) for example in examples]
+    compileflags = doctest._extract_future_flags(namespace)  # type: ignore[attr-defined]
+    displayhook, sys.displayhook = sys.displayhook, sys.__displayhook__
+    try:
+        for index, example in enumerate(examples):
+            if example.options.get(doctest.SKIP):
+                outcome.examples.append(None)
+                continue
+            filename = f"<doctest {block.page}[{index}]>"
+            # doctest's own linecache patch, kept: tracebacks show the example's source
+            linecache.cache[filename] = (
+                len(example.source),
+                None,
+                example.source.splitlines(keepends=True),
+                filename,
+            )
+            printed = Capture()
+            streams.stdout.target = printed
+            # the page's own __main__, not a copy: what a class defined here pickles by
+            try:
+                exec(compile(example.source, filename, "single", compileflags, True), namespace)
+                exception = None
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: BLE001 -- as doctest: SystemExit is the example's
+                exception = error
+            run = ExampleRun(printed.printed())
+            if exception is not None:
+                run.exc_msg = _exc_msg(type(exception), exception)
+                run.traceback = "".join(
+                    traceback.format_exception(type(exception), exception, exception.__traceback__)
+                )
+                only = traceback.format_exception_only(type(exception), exception)
+                run.error = "".join(only).strip()
+            outcome.examples.append(run)
+    finally:
+        sys.displayhook = displayhook
 
 
-class _Runner(doctest.DocTestRunner):
-    """doctest's runner, keeping each failure apart so an update can drop the ones it fixes."""
-
-    def __init__(self, block: Block, state: PageState, outcome: Outcome):
-        super().__init__(optionflags=DOCTEST_FLAGS)
-        self.block, self.state, self.outcome = block, state, outcome
-        self.reports: list[tuple[Difference | None, str]] = []
-
-    def report_failure(self, out, test, example, got):
-        report = io.StringIO()
-        super().report_failure(report.write, test, example, got)
-        difference = _doctest_difference(self.block, example, got, self.state)
-        self.outcome.differences.append(difference)
-        self.reports.append((difference, report.getvalue()))
-
-    def report_unexpected_exception(self, out, test, example, exc_info):
-        report = io.StringIO()
-        super().report_unexpected_exception(report.write, test, example, exc_info)
-        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
-        raised = Raised(self.block.page, example_line(self.block, example), error)
-        self.state.raised.append(raised)
-        self.outcome.raised.append(raised)
-        self.reports.append((None, report.getvalue()))
+def _exc_msg(kind: type[BaseException], error: BaseException) -> str:
+    """``traceback.format_exception_only`` as doctest compares it (a SyntaxError from its
+    ``Type:`` line on)."""
+    formatted = traceback.format_exception_only(kind, error)
+    if issubclass(kind, SyntaxError):
+        prefixes = (f"{kind.__qualname__}:", f"{kind.__module__}.{kind.__qualname__}:")
+        start = next((i for i, line in enumerate(formatted) if line.startswith(prefixes)), 0)
+        formatted = formatted[start:]
+    return "".join(formatted)
 
 
 def example_line(block: Block, example: doctest.Example) -> int:
@@ -201,160 +330,74 @@ def example_line(block: Block, example: doctest.Example) -> int:
     return block.fence.body_line + example.lineno
 
 
-def _doctest_difference(
-    block: Block, example: doctest.Example, got: str, state: PageState
-) -> Difference:
-    line = example_line(block, example)
-
-    def difference(kind: str, now: str, problem: str | None) -> Difference:
-        return Difference(
-            block.page,
-            line + example.source.count("\n"),
-            example.want.count("\n"),
-            block.fence.indent + " " * example.indent,
-            kind,
-            example.want,
-            now,
-            problem,
-        )
-
-    if example.exc_msg is not None:
-        raised = exception_only(got)
-        if raised is None:
-            return difference(
-                "error",
-                shown_form(got, doctest_form=True),
-                f"the example at line {line} no longer raises an exception",
-            )
-        return difference("error", error_form(raised), _earlier_raise(state))
-    new = shown_form(got, doctest_form=True)
-    problem = _earlier_raise(state) or unwritable(new)
-    if not problem and not new:
-        problem = f"the example at line {line} prints nothing now"
-    if not problem and any(shown.lstrip().startswith(">>>") for shown in new.splitlines()):
-        problem = f"the output of line {line} contains '>>>' and cannot be shown as doctest output"
-    return difference("doctest", new, problem)
-
-
-def _earlier_raise(state: PageState) -> str | None:
-    """An output after an unexpected error on the same page may only show its consequence
-    (a NameError, a value never updated): not something to write into the page."""
-    for raised in state.raised:
-        return (
-            f"an earlier example on this page raised ({raised.error.splitlines()[0]}, "
-            f"line {raised.line}); fix that first"
-        )
-    return None
-
-
-def _run_doctest(
-    block: Block,
-    namespace: dict,
-    doctest_lines: dict[str, list[int]],
-    state: PageState,
-    outcome: Outcome,
-) -> list[str]:
-    test = doctest.DocTestParser().get_doctest(
-        block.fence.body, {}, block.page, block.page, block.fence.line
-    )
-    test.globs = namespace  # the page's own __main__, not a copy: what a class defined here
-    doctest_lines[block.page] = [example_line(block, example) for example in test.examples]
-    runner = _Runner(block, state, outcome)  # pickles by, and later blocks see, is the page's
-    runner.run(test, clear_globs=False)
-    kept = [
-        report
-        for difference, report in runner.reports
-        if not (state.update and difference is not None and difference.problem is None)
-    ]
-    return ["".join(kept)] if kept else []
-
-
-def _run_code(block: Block, namespace: dict, state: PageState, outcome: Outcome) -> list[str]:
-    printed = io.StringIO()
+def _run_code(
+    block: Block, namespace: dict, state: PageState, streams: Streams, outcome: Outcome
+) -> None:
+    printed = Capture()
+    streams.stdout.target = printed
     try:
-        with contextlib.redirect_stdout(printed):
-            for chunk in block.chunks:
-                _exec_chunk(chunk, namespace, block.root)
+        for chunk in block.chunks:
+            _exec_chunk(chunk, namespace, state)
     except BaseException as error:  # noqa: BLE001 -- SystemExit and KeyboardInterrupt are the page's errors too
-        raised = Raised(
-            block.page,
-            block.fence.line,
-            "".join(traceback.format_exception_only(type(error), error)).strip(),
-        )
-        state.raised.append(raised)
-        outcome.raised.append(raised)
+        outcome.error = "".join(traceback.format_exception_only(type(error), error)).strip()
         # Drop the harness's frames: the reader's code (page or snippet line) is what failed.
         tb = error.__traceback__
         while tb is not None and HOME in tb.tb_frame.f_code.co_filename:
             tb = tb.tb_next
-        lines = traceback.format_exception(type(error), error, tb)
-        shown = "".join(lines).replace(f"{block.root}/", "")
-        return [
-            f"{block.where}: the block raised an error the page does not expect "
-            f"(show expected errors as a >>> session):\n{shown}"
-        ]
-    got = printed.getvalue()
-    output = block.fence.output
-    if output is None:
-        if got.strip():
-            outcome.differences.append(
-                Difference(
-                    block.page,
-                    block.fence.line,
-                    0,
-                    block.fence.indent,
-                    "output",
-                    "",
-                    shown_form(got, doctest_form=False),
-                    problem="the page shows no 输出 block for it",
-                )
-            )
-            return [
-                f"{block.where}: this block prints, but the page shows no output.\n"
-                f'Add a ```text title="输出"``` block after it with:\n{got}'
-            ]
-        return []
-    checker = doctest.OutputChecker()
-    if checker.check_output(output.body, got, DOCTEST_FLAGS):
-        return []
-    new = shown_form(got, doctest_form=False)
-    difference = Difference(
-        block.page,
-        output.body_line,
-        output.body.count("\n"),
-        output.indent,
-        "output",
-        output.body,
-        new,
-        problem=_earlier_raise(state)
-        or unwritable(new)
-        or (None if new else "the block prints nothing now"),
-    )
-    outcome.differences.append(difference)
-    if state.update and difference.problem is None:
-        return []
-    shown_example = doctest.Example("", output.body)
-    return [
-        f"{block.page}, line {output.line}: the 输出 block does not match what the code "
-        f"printed.\n" + checker.output_difference(shown_example, got, DOCTEST_FLAGS)
-    ]
+        shown = "".join(traceback.format_exception(type(error), error, tb))
+        for prefix in _prefixes(state):
+            shown = shown.replace(prefix, "")
+        outcome.raised = shown
+    outcome.printed = printed.printed()
 
 
-def _exec_chunk(chunk, namespace: dict, root: Path) -> None:
-    filename = str(root / chunk.filename)
+def _exec_chunk(chunk, namespace: dict, state: PageState) -> None:
     # Padding with newlines keeps tracebacks at the real line of the page or snippet.
-    code = compile("\n" * (chunk.first_line - 1) + chunk.code, filename, "exec")
+    source = "\n" * (chunk.first_line - 1) + chunk.code
     if not chunk.is_snippet:
-        exec(code, namespace)
+        # Compiled under its site-relative name, which is no path into the repository.
+        _remember_source(chunk.filename, chunk.first_line, chunk.code)
+        exec(compile(source, chunk.filename, "exec"), namespace)
         return
-    # Snippet code sees __file__ as it does when run on its own; the page itself has none.
+    # A snippet runs as its copy: __file__ and inspect.getsourcefile() (a page hands the file
+    # to torchrun) find the copy, and reports strip the copy's folder (_prefixes).
+    copy = str(copy_of(chunk.filename, state))
     missing = object()
-    previous = namespace.get("__file__", missing)
-    namespace["__file__"] = filename
+    previous = namespace.get("__file__", missing)  # the page itself has none
+    namespace["__file__"] = copy
     try:
-        exec(code, namespace)
+        exec(compile(source, copy, "exec"), namespace)
     finally:
         if previous is missing:
             namespace.pop("__file__", None)
         else:
             namespace["__file__"] = previous
+
+
+def copy_of(relative: str, state: PageState) -> Path:
+    """The page's copy of a site file: its top folder (``snippets/``) is copied whole on first
+    use, so the files a snippet reads or imports beside it (other chapters too) are there."""
+    parts = Path(relative).parts
+    source, target = state.root / parts[0], state.site_copy / parts[0]
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    return state.site_copy / relative
+
+
+def _remember_source(filename: str, first_line: int, code: str) -> None:
+    """Give linecache the lines that ran, at their line numbers, so tracebacks and
+    ``inspect.getsource`` (torch.jit.script) see them under a name that is no real path.
+    A file's earlier chunks keep their lines."""
+    entry = linecache.cache.get(filename)
+    lines = list(entry[2]) if entry is not None and len(entry) == 4 else []
+    new = [f"{line}\n" for line in code.removesuffix("\n").split("\n")]  # not splitlines():
+    # U+2028 in a string is no line break to the compiler either
+    start = first_line - 1
+    lines += ["\n"] * (start + len(new) - len(lines))
+    lines[start : start + len(new)] = new
+    # mtime None: linecache.checkcache never drops it
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)

@@ -11,6 +11,7 @@ import pytest
 
 from . import warns
 from .examples import Block
+from .judge import Verdict, judge
 from .outputs import Findings
 from .page_process import PageProcess, PageStopped
 from .processes import rss_mb
@@ -61,17 +62,20 @@ class Run:
             outcome = page.run(block)
         except PageStopped as stopped:
             return str(stopped)
-        self._absorb(block, outcome)
-        return outcome.failure
+        # Judged here, not in the page's process: the page cannot reach this checker.
+        earlier = [raised for raised in self.findings.raised if raised.page == block.page]
+        verdict = judge(block, outcome, earlier, self.update)
+        self._absorb(block, outcome, verdict)
+        return verdict.failure
 
-    def _absorb(self, block: Block, outcome: Outcome) -> None:
+    def _absorb(self, block: Block, outcome: Outcome, verdict: Verdict) -> None:
         self.used_cuda[(block.page, block.fence.line)] = outcome.used_cuda
-        self.findings.differences += outcome.differences
-        self.findings.raised += outcome.raised
-        self.findings.warning_failures += outcome.warning_failures
-        if outcome.warnings_seen:
-            self.findings.warnings[(block.page, block.fence.line)] = outcome.warnings_seen
-        warns.pass_on(outcome.passed_on)
+        self.findings.differences += verdict.differences
+        self.findings.raised += verdict.raised
+        self.findings.warning_failures += verdict.warning_failures
+        if verdict.warnings_seen:
+            self.findings.warnings[(block.page, block.fence.line)] = verdict.warnings_seen
+        warns.pass_on(verdict.passed_on)
 
     def finish_page(self, namespace: dict) -> None:
         """Sybil's teardown: release the page; anything it left running fails it."""

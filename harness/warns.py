@@ -11,11 +11,15 @@ recorded ("always"), so a warning earlier pages raised is not hidden by "default
 Warnings the example records with its own ``warnings.catch_warnings(record=True)`` never
 reach the harness: they are the example's business.  Other warnings are handed on to
 pytest's warning summary.
+
+The page's process only records (``Recorder``, ``report``: plain ``Warned`` facts); pytest's
+process judges them (``review``), so a page that patches this module changes no verdict.
 """
 
 from __future__ import annotations
 
 import builtins
+import os
 import re
 import sys
 import warnings
@@ -33,8 +37,19 @@ _DOCTEST_FILE = re.compile(r"^<doctest (?P<name>.+)\[(?P<index>\d+)\]>$")
 _LIBRARIES = ("/site-packages/", "/dist-packages/")
 
 
-def is_deprecation(category: type, message: str) -> bool:
-    return issubclass(category, DEPRECATION_CLASSES) or bool(DEPRECATION_TEXT.search(message))
+def is_deprecation(classes: tuple[str, ...], message: str) -> bool:
+    """``classes``: the built-in warning classes a warning is an instance of, by name."""
+    return any(cls.__name__ in classes for cls in DEPRECATION_CLASSES) or bool(
+        DEPRECATION_TEXT.search(message)
+    )
+
+
+def builtin_classes(category: type) -> tuple[str, ...]:
+    """The built-in classes among a warning class and its bases, by name: enough for pytest's
+    side to judge it without the page's class objects."""
+    return tuple(
+        cls.__name__ for cls in category.__mro__ if getattr(builtins, cls.__name__, None) is cls
+    )
 
 
 def warning_class(name: str) -> type[Warning] | None:
@@ -83,9 +98,12 @@ class Seen:
         }
 
 
-def where(filename: str, lineno: int, root: Path, doctest_lines: dict[str, list[int]]) -> str:
+def where(
+    filename: str, lineno: int, prefixes: tuple[str, ...], doctest_lines: dict[str, list[int]]
+) -> str:
     """A readable origin: the page line for doctest code, a path inside the site for pages and
-    snippets, ``torch/…`` for installed libraries."""
+    snippets (compiled under that relative name, or under one of ``prefixes``: the repository
+    and the page's copy of it), ``torch/…`` for installed libraries."""
     match = _DOCTEST_FILE.match(filename)
     if match and match.group("name") in doctest_lines:
         lines = doctest_lines[match.group("name")]
@@ -96,10 +114,17 @@ def where(filename: str, lineno: int, root: Path, doctest_lines: dict[str, list[
     for marker in _LIBRARIES:  # first: an environment may live inside the site (.nox/…)
         if marker in path:
             return f"{path.split(marker, 1)[1]}:{lineno}"
-    prefix = f"{root.as_posix()}/"
-    if path.startswith(prefix):
-        return f"{path[len(prefix) :]}, line {lineno}"
+    if _is_site_name(path):
+        return f"{path}, line {lineno}"
+    for prefix in prefixes:
+        if path.startswith(prefix):
+            return f"{path[len(prefix) :]}, line {lineno}"
     return f"{Path(path).name}:{lineno}"
+
+
+def _is_site_name(filename: str) -> bool:
+    """A page's or snippet's code: run_block compiles it under its site-relative name."""
+    return not filename.startswith("<") and not os.path.isabs(filename)
 
 
 @dataclass
@@ -115,8 +140,8 @@ class Recorder:
     """Record every warning a block lets through (``always``: repeats are not swallowed), and
     which line of the page or snippet was running when it was raised."""
 
-    def __init__(self, root: Path):
-        self.root = f"{root}{'/' if not str(root).endswith('/') else ''}"
+    def __init__(self, prefixes: tuple[str, ...]):
+        self.prefixes = prefixes  # folders holding the site's files (the repository, its copy)
         self.caught: list[Caught] = []
 
     def __enter__(self) -> list[Caught]:
@@ -136,45 +161,70 @@ class Recorder:
         frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             name = frame.f_code.co_filename
-            if _DOCTEST_FILE.match(name) or (
-                name.startswith(self.root)
-                and HOME not in name
-                and not any(marker in name for marker in _LIBRARIES)
-            ):
+            if (
+                _DOCTEST_FILE.match(name) or _is_site_name(name) or name.startswith(self.prefixes)
+            ) and (HOME not in name and not any(marker in name for marker in _LIBRARIES)):
                 return name, frame.f_lineno
             frame = frame.f_back
         return None
 
 
+@dataclass(frozen=True)
+class Warned:
+    """One warning as the page's process reports it: plain data, judged by ``review``."""
+
+    category: str
+    classes: tuple[str, ...]  # the built-in warning classes it is an instance of
+    message: str
+    filename: str
+    lineno: int
+    where: str  # readable origin
+    caller: str  # the page or snippet line that led to it ("" if none)
+
+
+def report(
+    caught: list[Caught], prefixes: tuple[str, ...], doctest_lines: dict[str, list[int]]
+) -> list[Warned]:
+    """The page's side: what was caught, as facts that travel to pytest."""
+    return [
+        Warned(
+            warning.category.__name__,
+            builtin_classes(warning.category),
+            str(warning.message),
+            warning.filename,
+            warning.lineno,
+            where(warning.filename, warning.lineno, prefixes, doctest_lines),
+            where(*warning.caller, prefixes, doctest_lines) if warning.caller else "",
+        )
+        for warning in caught
+    ]
+
+
 def review(
-    caught: list[Caught],
-    expected: tuple[type[Warning], ...],
-    root: Path,
-    doctest_lines: dict[str, list[int]],
+    warned: list[Warned], expected: tuple[str, ...]
 ) -> tuple[list[Seen], list[Seen], bool, list[tuple[str, str, str, int]]]:
-    """(every warning seen, deduplicated; the deprecations that fail; whether ``expected`` was
-    seen; the other warnings, as (class name, message, file, line), for pytest's summary)."""
+    """pytest's side: (every warning seen, deduplicated; the deprecations that fail; whether
+    one of the ``expected`` classes (by name) was seen; the other warnings, as (class name,
+    message, file, line), for pytest's summary)."""
     seen: dict[Seen, None] = {}
     failing: dict[Seen, None] = {}
     passed_on: list[tuple[str, str, str, int]] = []
     expected_seen = False
-    for warning in caught:
-        text = str(warning.message)
-        caller = where(*warning.caller, root, doctest_lines) if warning.caller else ""
+    for warning in warned:
         entry = Seen(
-            warning.category.__name__,
-            text,
-            where(warning.filename, warning.lineno, root, doctest_lines),
-            caller,
-            is_deprecation(warning.category, text),
+            warning.category,
+            warning.message,
+            warning.where,
+            warning.caller,
+            is_deprecation(warning.classes, warning.message),
         )
         seen[entry] = None
-        if expected and issubclass(warning.category, expected):
+        if any(name in warning.classes for name in expected):
             expected_seen = True
         elif entry.deprecation:
             failing[entry] = None
         else:
-            passed_on.append((warning.category.__name__, text, warning.filename, warning.lineno))
+            passed_on.append((warning.category, warning.message, warning.filename, warning.lineno))
     return list(seen), list(failing), expected_seen, passed_on
 
 
