@@ -32,6 +32,7 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
+from pagekit.fences import scan
 from sitekit import glossary
 from sitekit.glossary_hover import GlossaryHoverExtension, add_hover_to_html
 from tests.sites import FIXTURES, ROOT, render
@@ -41,7 +42,6 @@ MATCHER = glossary.Matcher(ENTRIES)
 # Pages that teach; the glossary itself, the report and the contributing guide are not chapters.
 NOT_CHAPTERS = {"glossary.md", "report.md", "contributing.md"}
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _DEFINITION = re.compile(r"\*\*([^*`\n]+?)\*\*（([^）\n]*)）")
 _ENGLISH = re.compile(r"^[A-Za-z][A-Za-z0-9 .\-'/_]*$")
 _ALIAS = re.compile(r"(?:又称|也称|也叫|或称|亦称|俗称|也译作|又译作|也译为|有人译作|有的译作|有人叫|有人称)"
@@ -75,18 +75,23 @@ def heading_ids(src: str) -> frozenset[str]:
     return frozenset(walk(renderer.toc_tokens))
 
 
+def fenced_lines(text: str) -> dict[int, bool]:
+    """Line number -> whether it is a fence's body line (False: an opening or closing line),
+    for every line of every fence, as the harness's scanner finds them."""
+    lines = {}
+    for fence in scan(text).fences:
+        body = fence.body.count("\n")
+        lines[fence.line] = False
+        lines.update(dict.fromkeys(range(fence.line + 1, fence.line + body + 1), True))
+        lines[fence.line + body + 1] = False
+    return lines
+
+
 def prose_lines(text: str):
     """(line number, text) for each line of prose: no code, comments or link targets."""
-    fence = None
-    for number, line in enumerate(text.splitlines(), 1):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and line.strip() == line.strip()[0] * len(line.strip()) \
-                    and len(line.strip()) >= len(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
+    fenced = fenced_lines(text)
+    for number, line in enumerate(text.split("\n"), 1):
+        if number in fenced:
             continue
         line = re.sub(r"(`+).+?\1", " ", line)
         line = re.sub(r"<!--.*?-->", " ", line)
@@ -217,12 +222,10 @@ def reader_text_outside_prose() -> list[tuple[str, str]]:
                     for offset, line in enumerate(token.string.splitlines()):
                         found.append((f"{program.relative_to(ROOT)}:{token.start[0] + offset}", line))
     for src in chapters():
-        fence = None
-        for number, line in enumerate((ROOT / "docs" / src).read_text(encoding="utf-8").splitlines(), 1):
-            opening = _FENCE.match(line)
-            if opening and (fence is None or line.strip().startswith(fence)):
-                fence = None if fence else opening.group(1)
-            elif fence:
+        text = (ROOT / "docs" / src).read_text(encoding="utf-8")
+        fenced = fenced_lines(text)
+        for number, line in enumerate(text.split("\n"), 1):
+            if fenced.get(number):
                 found.append((f"docs/{src}:{number}", line))
     for notebook in sorted((ROOT / "docs" / "notebooks").glob("*.py")):
         for number, line in enumerate(notebook.read_text(encoding="utf-8").splitlines(), 1):
