@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.examples import blocks
+from harness.examples import blocks, only_ellipsis
 from pagekit.fences import parse_marker, scan
 from harness.outputs import Difference, rewrite
 from tests.sites import ROOT
@@ -139,3 +139,79 @@ def test_outputs_that_cannot_be_written_into_a_page(new, problem):
 
     found = unwritable(new)
     assert (found is None) if problem is None else problem in found
+
+
+def _problem(text: str) -> str | None:
+    """The problem of the page's one block, or None when it is collected as it is."""
+    found = blocks(text, "docs/x.md", ROOT)
+    assert len(found) == 1, found
+    return found[0].problem
+
+
+@pytest.mark.parametrize("directive", [
+    "# doctest: +SKIP", "#doctest:+ELLIPSIS", "# doctest: -NORMALIZE_WHITESPACE",
+    "# doctest: +IGNORE_EXCEPTION_DETAIL", "# doctest: +REPORT_NDIFF, +FAIL_FAST",
+    "#   doctest:   +SKIP  ",
+])
+def test_a_doctest_directive_is_refused_at_collection(directive):
+    page = f"# t\n\n```python\n>>> 1 + 1\n2\n>>> 1 / 0  {directive}\n3\n```\n"
+    problem = _problem(page)
+    assert problem and problem.startswith("line 6: a doctest directive"), problem
+    continued = f"```python\n>>> print(\n...     'a')  {directive}\nb\n```\n"
+    assert _problem(continued).startswith("line 3: a doctest directive")
+
+
+def test_what_doctest_does_not_read_as_a_directive_is_fine():
+    # In a string (doctest's rule: no quote after it), and in an output.
+    assert _problem("```python\n>>> print('# doctest: +SKIP')\n# doctest: +SKIP\n```\n") is None
+
+
+@pytest.mark.parametrize("body,line", [
+    (">>> print('a')\na\n\nb\n", 7),  # an "output" doctest never compares
+    (">>> x = 1\n\nx / 0\n", 6),  # "code" that never runs
+    (">>> x = 1\n  \n    x + 1\n2\n", 6),  # a line of spaces is blank to doctest
+    (">>> def f():\n...     return 1\n\n...     return 2\n", 7),
+])
+def test_text_after_a_blank_line_in_a_session_is_refused(body, line):
+    problem = _problem(f"# t\n\n```python\n{body}```\n")
+    assert problem and problem.startswith(f"line {line}: text after a blank line"), problem
+
+
+@pytest.mark.parametrize("body", [
+    ">>> 1\n1\n\n>>> 2\n2\n",  # blank lines between examples
+    ">>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n",  # a blank line of the output, as doctest writes it
+    ">>> 1\n1\n\n\n",  # trailing blank lines
+    "\n>>> 1\n1\n",
+])
+def test_blank_lines_doctest_reads_as_the_reader_does_are_fine(body):
+    assert _problem(f"```python\n{body}```\n") is None
+
+
+@pytest.mark.parametrize("reason", [
+    "\u200b", "\u2060", "\ufeff", "\u200b \u200c\u200d", "\u3000", "\u00a0", "\u0301", "\u2028",
+])
+def test_a_marker_reason_must_hold_a_visible_character(reason):
+    for name in ("norun", "gpu-only", "stderr"):
+        marker = parse_marker(f"<!-- {name}: {reason} -->", 3)
+        assert marker.name == name and "needs a reason" in marker.problem, (name, reason)
+    assert "needs a warning class and a reason" in _problem(
+        f"<!-- warns: FutureWarning {reason} -->\n```python\n>>> 1\n1\n```\n")
+    assert "needs seconds" in _problem(f"<!-- timeout: 300 {reason} -->\n```python\n>>> 1\n1\n```\n")
+    assert parse_marker("<!-- norun: \u200b理由 -->", 3).problem is None
+
+
+def test_a_zero_width_space_in_a_marker_name_still_makes_a_marker():
+    marker = parse_marker("<!-- gpu-only\u200b: 理由 -->", 3)
+    assert (marker.name, marker.reason, marker.problem) == ("gpu-only", "理由", None)
+
+
+@pytest.mark.parametrize("shown", ["...", "...\n...", "... ...", "  ...\n\n   ...  ", "......"])
+def test_an_output_block_of_only_ellipses_is_refused(shown):
+    page = f"```python\nprint(1 / 0)\n```\n\n```text title=\"输出\"\n{shown}\n```\n"
+    problem = _problem(page)
+    assert problem and 'line 5 shows only "..."' in problem, problem
+
+
+@pytest.mark.parametrize("shown", ["....", "1 ... 3", "…", "...\nend"])
+def test_an_output_with_more_than_ellipses_checks_something(shown):
+    assert not only_ellipsis(shown + "\n")
