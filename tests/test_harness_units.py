@@ -3,11 +3,13 @@ blocks and the byte-preserving rewrite.  The slow end-to-end cases are in test_h
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.examples import blocks, only_ellipsis
 from pagekit.fences import parse_marker, scan
-from harness.outputs import Difference, rewrite
+from harness.outputs import Difference, rewrite, unwritable
 from tests.sites import ROOT
 
 PAGE = """# 标题
@@ -131,14 +133,70 @@ def test_rewrite_leaves_a_page_with_a_lone_carriage_return(tmp_path):
 
 @pytest.mark.parametrize("new,problem", [
     ("tensor([1.])\n", None),
+    ("a ... b\n", None),
     ("```\ntail\n", "would close the fence"),
     ("10%\r100%\n", "carriage return"),
+    ("\ud800\n", "lone surrogate"),
+    ("ok\n\udcff tail\n", "lone surrogate"),
+    ("...\n", "starting with '...'"),
+    ("a\n   ... b\n", "starting with '...'"),
 ])
 def test_outputs_that_cannot_be_written_into_a_page(new, problem):
-    from harness.outputs import unwritable
-
     found = unwritable(new)
     assert (found is None) if problem is None else problem in found
+
+
+def test_a_line_starting_with_ellipsis_can_go_into_an_output_block():
+    assert unwritable("...\nloaded\n", doctest_form=False) is None
+    assert "surrogate" in unwritable("\ud800\n", doctest_form=False)
+
+
+def _two_pages(tmp_path):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("```python\n>>> print(1)\n1\n```\n", encoding="utf-8")
+    return (Difference("a.md", 3, 1, "", "doctest", "1\n", "2\n"),
+            Difference("b.md", 3, 1, "", "doctest", "1\n", "3\n"))
+
+
+@pytest.mark.parametrize("got,kind", [
+    ("\ud800\n", "doctest"), ("\ud800\n", "output"),
+    ("Traceback (most recent call last):\n...\nValueError: \ud800\n", "error"),
+    ("...\n", "doctest"), ("1\n... 2\n", "doctest"),
+])
+def test_rewrite_leaves_an_unwritable_output_and_lists_every_page_it_writes(tmp_path, got, kind):
+    fine, _ = _two_pages(tmp_path)
+    bad = Difference("b.md", 3, 1, "", kind, "1\n", got)
+    rewritten, left = rewrite(tmp_path, [bad, fine])
+    assert rewritten == [fine] and left == [bad]
+    assert bad.problem and ("surrogate" in bad.problem or "'...'" in bad.problem), bad.problem
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "```python\n>>> print(1)\n2\n```\n"
+    assert (tmp_path / "b.md").read_text(encoding="utf-8") == "```python\n>>> print(1)\n1\n```\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no temporary file
+
+
+def test_rewrite_writes_an_ellipsis_line_into_an_output_block(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("```python\nprint(1)\n```\n\n```text title=\"输出\"\nx\n```\n", encoding="utf-8")
+    change = Difference("p.md", 6, 1, "", "output", "x\n", "...\nloaded\n")
+    assert rewrite(tmp_path, [change]) == ([change], [])
+    assert "\n...\nloaded\n```" in page.read_text(encoding="utf-8")
+
+
+def test_rewrite_writes_no_page_when_one_cannot_be_written(tmp_path, monkeypatch):
+    changes = _two_pages(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    real = Path.write_bytes
+
+    def failing(self, data):
+        if self.name == ".b.md.docs-update":
+            real(self, data[:5])  # half written, then the disk is full
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        rewrite(tmp_path, list(changes))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def _problem(text: str) -> str | None:
