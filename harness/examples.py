@@ -243,9 +243,9 @@ def session_problem(fence: Fence) -> str | None:
         after_blank = False
     for example in _doctest_examples(fence.body):
         if example.want and only_ellipsis(example.want):
-            line = fence.body_line + example.lineno + example.source.count("\n")
+            number = fence.body_line + example.lineno + example.source.count("\n")
             return (
-                f'line {line}: a >>> output of only "..." (which matches any output) checks '
+                f'line {number}: a >>> output of only "..." (which matches any output) checks '
                 "nothing: show the output"
             )
     return None

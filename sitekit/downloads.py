@@ -108,7 +108,8 @@ def notebook_json(source: Path) -> str:
     notebook = jupytext.read(source)
     for number, cell in enumerate(notebook.cells, 1):
         cell["id"] = f"cell-{number}"
-    return jupytext.writes(notebook, fmt="ipynb")
+    text: str = jupytext.writes(notebook, fmt="ipynb")
+    return text
 
 
 def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_url: str) -> str:
