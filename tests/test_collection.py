@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from harness.examples import blocks
-from pagekit.fences import scan
 from harness.plugin import site_sybil
+from pagekit.fences import scan
 from pagekit.includes import code_chunks
 from tests.sites import ROOT, rendered_python_blocks
 

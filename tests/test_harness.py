@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from sitekit import report
-from pagekit.fences import find_fences
 from harness.plugin import site_sybil
-from tests.sites import (FIXTURES, ROOT, make_site, rendered_python_blocks, run_build,
-                         run_pytest)
+from pagekit.fences import find_fences
+from sitekit import report
+from tests.sites import FIXTURES, ROOT, make_site, rendered_python_blocks, run_build, run_pytest
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
 DEMO_SNIPPET = (FIXTURES / "demo_snippet.py").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.examples import blocks, only_ellipsis
-from pagekit.fences import parse_marker, scan
 from harness.outputs import Difference, rewrite, unwritable
+from pagekit.fences import parse_marker, scan
 from tests.sites import ROOT
 
 PAGE = """# 标题

@@ -225,7 +225,7 @@ TYPED_GPU_ONLY_PAGE = """# t
 > 4
 > ```
 
-<!-- gpu-only​: 名字里夹着零宽空格 -->
+<!-- gpu-only\u200b: 名字里夹着零宽空格 -->
 ```python
 >>> 5
 5

@@ -13,8 +13,8 @@ import functools
 import gzip
 import http.server
 import io
-import re
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
