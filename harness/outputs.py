@@ -97,7 +97,9 @@ def unwritable(new: str, doctest_form: bool = True) -> str | None:
     if doctest_form and any(line.lstrip().startswith("...") for line in new.split("\n")):
         # doctest reads such a line right after the example as more of its code, and
         # anywhere else as an ellipsis that matches anything.
-        return "the new output holds a line starting with '...', which doctest does not read as output"
+        return (
+            "the new output holds a line starting with '...', which doctest does not read as output"
+        )
     return None
 
 

@@ -21,7 +21,9 @@ from sitekit import verification
 from tests.sites import ROOT, load_hook, render
 
 CUDA_RECORD = ROOT / "verification" / "cuda.json"
-RECORDS = {mode: read_verification(ROOT / "verification" / f"{mode}.json") for mode in ("cpu", "cuda")}
+RECORDS = {
+    mode: read_verification(ROOT / "verification" / f"{mode}.json") for mode in ("cpu", "cuda")
+}
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n|]")
@@ -31,8 +33,10 @@ _CLAUSE_END = re.compile(r"[，,、：:]|——")
 _VERIFIED = re.compile(r"验证|核对|检验|运行过|跑过|测过|真实的输出|真实运行")
 # A clause with one of these says what has not happened yet, what would happen, how to make
 # it happen, or where a record comes from: it claims nothing about a run that took place.
-_NOT_A_CLAIM = re.compile(r"尚未|还没|没有|未|无|不|如果|只要|若|是否|后|才|待|将|会|能|可以|要|"
-                          r"怎样|如何|来自|生成")
+_NOT_A_CLAIM = re.compile(
+    r"尚未|还没|没有|未|无|不|如果|只要|若|是否|后|才|待|将|会|能|可以|要|"
+    r"怎样|如何|来自|生成"
+)
 
 
 def prose(text: str) -> str:
@@ -40,21 +44,29 @@ def prose(text: str) -> str:
     comments."""
     outside, at = [], 0
     for fence in scan(text).fences:
-        outside.append(text[at:fence.start])
+        outside.append(text[at : fence.start])
         at = fence.end
     outside.append(text[at:])
-    return "\n".join(re.sub(r"<!--.*?-->", " ", re.sub(r"(`+).+?\1", " ", line))
-                     for line in "".join(outside).splitlines())
+    return "\n".join(
+        re.sub(r"<!--.*?-->", " ", re.sub(r"(`+).+?\1", " ", line))
+        for line in "".join(outside).splitlines()
+    )
 
 
 def gpu_claims(text: str) -> list[str]:
     """The sentences that say a GPU verification happened: they speak of verifying, and a
     clause of theirs that names the GPU states it as done."""
-    return [sentence.strip() for sentence in _SENTENCE_END.split(prose(text))
-            if _GPU.search(sentence) and _VERIFIED.search(sentence)
-            and not _NOT_YET.search(sentence)
-            and any(_GPU.search(clause) and not _NOT_A_CLAIM.search(clause)
-                    for clause in _CLAUSE_END.split(sentence))]
+    return [
+        sentence.strip()
+        for sentence in _SENTENCE_END.split(prose(text))
+        if _GPU.search(sentence)
+        and _VERIFIED.search(sentence)
+        and not _NOT_YET.search(sentence)
+        and any(
+            _GPU.search(clause) and not _NOT_A_CLAIM.search(clause)
+            for clause in _CLAUSE_END.split(sentence)
+        )
+    ]
 
 
 def gpu_record_passes(record: VerificationRecord) -> bool:
@@ -64,13 +76,15 @@ def gpu_record_passes(record: VerificationRecord) -> bool:
 
 def test_the_claim_detector_finds_the_claims_this_site_once_made():
     """Sentences the site used to print, before any GPU had run its examples."""
-    for claim in ["- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** 同一段代码在两种设备上必须打印出同样的结果。",
-                  "从零学 PyTorch。页面上的每个示例都在 CPU 和 GPU 上运行并核对过输出。",
-                  "每个 Python 示例都按页面顺序真实运行，页面上印出的每个结果都与代码真实的输出逐字核对——"
-                  "在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
-                  "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，页面上印出的每一个结果"
-                  "都是代码真实的输出**——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
-                  "只能在 GPU 上运行的那几段，也已经在 GPU 上运行验证过。"]:
+    for claim in [
+        "- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** 同一段代码在两种设备上必须打印出同样的结果。",
+        "从零学 PyTorch。页面上的每个示例都在 CPU 和 GPU 上运行并核对过输出。",
+        "每个 Python 示例都按页面顺序真实运行，页面上印出的每个结果都与代码真实的输出逐字核对——"
+        "在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
+        "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，页面上印出的每一个结果"
+        "都是代码真实的输出**——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
+        "只能在 GPU 上运行的那几段，也已经在 GPU 上运行验证过。",
+    ]:
         assert gpu_claims(claim), claim
     assert gpu_claims("这些示例尚未在 GPU 上运行验证。") == []
 
@@ -81,11 +95,13 @@ def _texts() -> dict[str, str]:
         texts[notebook.relative_to(ROOT).as_posix()] = notebook.read_text(encoding="utf-8")
     texts["README.md"] = (ROOT / "README.md").read_text(encoding="utf-8")
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    texts["site_description (built)"] = verification.describe_site(config["site_description"],
-                                                                   RECORDS["cuda"])
+    texts["site_description (built)"] = verification.describe_site(
+        config["site_description"], RECORDS["cuda"]
+    )
     gpu_only = verification.count_gpu_only_blocks(ROOT / "docs")
     texts["home page summary (built)"] = "\n".join(
-        verification.summary(RECORDS["cpu"], RECORDS["cuda"], gpu_only))
+        verification.summary(RECORDS["cpu"], RECORDS["cuda"], gpu_only)
+    )
     return texts
 
 
@@ -93,8 +109,10 @@ def test_no_gpu_verification_is_claimed_without_a_passing_gpu_record():
     if gpu_record_passes(RECORDS["cuda"]):
         pytest.skip("verification/cuda.json holds a passing GPU run: GPU claims are allowed")
     claims = {name: found for name, text in _texts().items() if (found := gpu_claims(text))}
-    assert claims == {}, (f"{CUDA_RECORD.relative_to(ROOT)} holds no passing GPU run, yet these "
-                          f"sentences claim one: {json.dumps(claims, ensure_ascii=False, indent=1)}")
+    assert claims == {}, (
+        f"{CUDA_RECORD.relative_to(ROOT)} holds no passing GPU run, yet these "
+        f"sentences claim one: {json.dumps(claims, ensure_ascii=False, indent=1)}"
+    )
 
 
 def test_without_a_gpu_record_the_site_says_so_where_it_matters():
@@ -128,8 +146,15 @@ Text.
 """
 
 
-ENTRY = PageResult(torch="2.14.1+cu130", device="NVIDIA H100", date="2026-12-01 10:00 UTC",
-                   commit="abc1234", passed=5, skipped=0, failed=0)
+ENTRY = PageResult(
+    torch="2.14.1+cu130",
+    device="NVIDIA H100",
+    date="2026-12-01 10:00 UTC",
+    commit="abc1234",
+    passed=5,
+    skipped=0,
+    failed=0,
+)
 NO_RECORD = VerificationRecord()
 
 
@@ -189,7 +214,7 @@ def test_summary_and_description_follow_the_records():
 
 
 def test_the_home_page_summary_is_rendered_in_place():
-    page = "!!! success \"t\"\n\n    - a\n    - b：\n        <!-- verification-summary -->\n    - c\n"
+    page = '!!! success "t"\n\n    - a\n    - b：\n        <!-- verification-summary -->\n    - c\n'
     out = verification.annotate(page, "docs/index.md", NO_RECORD, NO_RECORD, 3)
     lines = out.splitlines()
     assert lines[4].startswith("        - **CPU") and lines[5].startswith("        - **GPU")
@@ -267,11 +292,14 @@ def test_the_gpu_only_count_uses_the_harness_scanner(tmp_path):
     assert verification.count_gpu_only_blocks(tmp_path) == 5
 
 
-@pytest.mark.parametrize("text", [
-    "# t\n\n```py3\nprint(1)\n```\n",
-    "# t\n\n> ```python\n> print(1)\n> ```\n",
-    "# t\n\n!!! note\n\n    ~~~pycon\n    >>> 1\n    1\n    ~~~\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# t\n\n```py3\nprint(1)\n```\n",
+        "# t\n\n> ```python\n> print(1)\n> ```\n",
+        "# t\n\n!!! note\n\n    ~~~pycon\n    >>> 1\n    1\n    ~~~\n",
+    ],
+)
 def test_a_page_with_only_an_unusual_python_fence_has_code(text):
     assert verification.page_note("t.md", text) is None
 
