@@ -49,17 +49,15 @@ def run_bare(pages: list[Path]) -> int:
             ):
                 if fence.body.lstrip().startswith(">>>"):
                     for example in doctest.DocTestParser().get_examples(fence.body):
-                        try:
+                        # an expected error the page demonstrates
+                        with contextlib.suppress(Exception):
                             exec(compile(example.source, str(page), "single"), namespace)
-                        except Exception:
-                            pass  # an expected error the page demonstrates
                 else:
                     page_name = page.relative_to(ROOT).as_posix()
                     for chunk in code_chunks(fence.body, fence.body_line, page_name, ROOT):
-                        try:
+                        # bare: nothing is checked, and nothing isolates the pages
+                        with contextlib.suppress(Exception):
                             exec(compile(chunk.code, chunk.filename, "exec"), namespace)
-                        except Exception:
-                            pass  # bare: nothing is checked, and nothing isolates the pages
     return blocks
 
 

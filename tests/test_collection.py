@@ -61,7 +61,7 @@ def test_every_python_block_a_reader_sees_is_run_as_shown(page):
     rendered = rendered_python_blocks(page, ROOT)
     harness = harness_view(page)
     name = page.relative_to(ROOT).as_posix()
-    for index, (shown, ours) in enumerate(zip(rendered, harness)):
+    for shown, ours in zip(rendered, harness, strict=False):  # the counts are compared below
         line, language, status, code = ours
         assert shown[0] == language, (
             f"{name}, line {line}: rendered as {shown[0]}, read as {language}"

@@ -102,10 +102,9 @@ def prose_lines(text: str):
     for number, line in enumerate(text.split("\n"), 1):
         if number in fenced:
             continue
-        line = re.sub(r"(`+).+?\1", " ", line)
-        line = re.sub(r"<!--.*?-->", " ", line)
-        line = re.sub(r"\]\([^)]*\)", "]", line)
-        yield number, line
+        prose = re.sub(r"(`+).+?\1", " ", line)
+        prose = re.sub(r"<!--.*?-->", " ", prose)
+        yield number, re.sub(r"\]\([^)]*\)", "]", prose)
 
 
 def _english_parts(parenthetical: str) -> list[str]:
@@ -143,11 +142,11 @@ def violations(text: str, name: str) -> list[str]:
                     f"别名只能写在同时出现“{entry.term}”的那一行，用来解释它"
                 )
                 named.add(id(entry))  # one message per entry and line
-        for bold, parenthetical in _DEFINITION.findall(line):
+        for shown, parenthetical in _DEFINITION.findall(line):
             english = _english_parts(parenthetical)
-            if not english or not glossary.CJK.search(bold):
+            if not english or not glossary.CJK.search(shown):
                 continue  # emphasis, not a definition
-            bold = bold.strip()
+            bold = shown.strip()
             entry, kind = by_word.get(bold, (None, None))
             if kind == "term":
                 known = {glossary.english_key(n) for n in entry.english_names()}
@@ -230,9 +229,13 @@ def test_search_dictionary_keeps_every_term_and_variant_whole():
     split = []
     for entry in ENTRIES:
         for word in (entry.term, *entry.variants):
-            if glossary.CJK.search(word) and " " not in word and len(word) > 1:
-                if word not in tokenizer.lcut(f"我们用{word}来看"):
-                    split.append(word)
+            if (
+                glossary.CJK.search(word)
+                and " " not in word
+                and len(word) > 1
+                and word not in tokenizer.lcut(f"我们用{word}来看")
+            ):
+                split.append(word)
     assert split == [], f"jieba still cuts these words: {split}"
 
 

@@ -72,7 +72,8 @@ BROKEN_PAGES = {
         ["docs/mistaken_marker.md, line 4: unknown marker <!-- skip -->"],
     ),
     "deprecated_api": (
-        "# t\n\n```python\n>>> import torch\n>>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n",
+        "# t\n\n```python\n>>> import torch\n"
+        ">>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n",
         [
             "docs/deprecated_api.md, line 3: the example triggers a deprecation warning",
             "FutureWarning: `torch.jit.script` is deprecated",
@@ -80,9 +81,11 @@ BROKEN_PAGES = {
         ],
     ),
     "deprecation_in_user_warning": (
-        '# t\n\n```python\nimport warnings\n\nwarnings.warn("old_api() will be removed in 3.0")\n```\n',
+        "# t\n\n```python\nimport warnings\n\n"
+        'warnings.warn("old_api() will be removed in 3.0")\n```\n',
         [
-            "docs/deprecation_in_user_warning.md, line 3: the example triggers a deprecation warning",
+            "docs/deprecation_in_user_warning.md, line 3: "
+            "the example triggers a deprecation warning",
             "UserWarning: old_api() will be removed in 3.0",
             "(raised at docs/deprecation_in_user_warning.md, line 6)",
         ],
@@ -97,7 +100,8 @@ BROKEN_PAGES = {
     "warns_without_reason": (
         "# t\n\n<!-- warns: FutureWarning -->\n```python\n>>> 1 + 1\n2\n```\n",
         [
-            "docs/warns_without_reason.md, line 4: <!-- warns --> at line 3 needs a warning class and a reason"
+            "docs/warns_without_reason.md, line 4: "
+            "<!-- warns --> at line 3 needs a warning class and a reason"
         ],
     ),
     "warns_unknown_class": (
@@ -114,8 +118,10 @@ PASSING_WARNINGS_PAGE = (
     "# t\n\n<!-- warns: FutureWarning 演示 TorchScript 已不推荐 -->\n```python\n>>> import torch\n"
     ">>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n\n"
     "<!-- warns: DeprecationWarning|FutureWarning 两个版本的类别不同 -->\n```python\n"
-    ">>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n\n```python\n>>> import warnings\n"
-    ">>> with warnings.catch_warnings(record=True) as caught:\n...     warnings.simplefilter('always')\n"
+    ">>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n\n"
+    "```python\n>>> import warnings\n"
+    ">>> with warnings.catch_warnings(record=True) as caught:\n"
+    "...     warnings.simplefilter('always')\n"
     "...     scripted = torch.jit.script(torch.nn.Linear(2, 1))\n>>> caught[0].category.__name__\n"
     "'FutureWarning'\n```\n"
 )
@@ -183,8 +189,8 @@ def test_failure_reports_shown_in_contributing_are_real(broken_run):
     reports = [f for f in find_fences(page) if f.options.get("title") == "失败报告"]
     assert len(reports) == len(CONTRIBUTING_FAILURES)
     got = {line.strip("_ ") for line in broken_run.stdout.splitlines()}
-    for report in reports:
-        for line in report.body.splitlines():
+    for shown in reports:
+        for line in shown.body.splitlines():
             if "…" not in line:  # the elided part is a machine's absolute path
                 assert line.strip("_ ") in got, (
                     f"contributing.md shows a line the harness never prints: {line}"

@@ -60,7 +60,10 @@ print("second part")
 # --8<-- [start:only-start]
 print("to the end of the file")
 """
-FILE_SNIPPET = "# --8<-- [start:where]\nfrom pathlib import Path\n\nprint(Path(__file__).name)\n# --8<-- [end:where]\n"
+FILE_SNIPPET = (
+    "# --8<-- [start:where]\nfrom pathlib import Path\n\nprint(Path(__file__).name)\n"
+    "# --8<-- [end:where]\n"
+)
 
 PAGES = {
     # Safety: nothing outside the harness's scratch folders is deleted; cwd comes back.
@@ -102,13 +105,15 @@ PAGES = {
     ),
     "docs/a10_escaped_session.md": page(
         py(
-            "import subprocess\nchild = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
+            "import subprocess\n"
+            "child = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
             f"open({str(SENTINEL)!r} + '.escaped', 'w').write(str(child.pid))"
         )
     ),
     "docs/a11_crash_at_release.md": page(
         py(
-            "class Fragile:\n    def __del__(self):\n        import ctypes\n        ctypes.string_at(0)\n\n"
+            "class Fragile:\n    def __del__(self):\n        import ctypes\n"
+            "        ctypes.string_at(0)\n\n"
             "fragile = Fragile()"
         )
     ),
@@ -128,7 +133,8 @@ PAGES = {
             "1",
         ),
         py(
-            ">>> class Pair:\n...     pass\n>>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'"
+            ">>> class Pair:\n...     pass\n"
+            ">>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'"
         ),
     ),
     "docs/a15_executor.md": page(
@@ -541,7 +547,7 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
         start_new_session=True,
         text=True,
         env=dict(env, TMPDIR=str(temp)),
-        preexec_fn=_as_in_a_terminal,
+        preexec_fn=_as_in_a_terminal,  # noqa: PLW1509 -- only signal dispositions, no locks
     )
     try:
         assert _wait_for_page_process(temp), "the page never started"

@@ -275,7 +275,8 @@ def test_text_after_a_blank_line_in_a_session_is_refused(body, line):
     "body",
     [
         ">>> 1\n1\n\n>>> 2\n2\n",  # blank lines between examples
-        ">>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n",  # a blank line of the output, as doctest writes it
+        # a blank line of the output, as doctest writes it
+        ">>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n",
         ">>> 1\n1\n\n\n",  # trailing blank lines
         "\n>>> 1\n1\n",
     ],

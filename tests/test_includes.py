@@ -91,7 +91,9 @@ def test_awkward_includes_match_pymdownx(tmp_path, include):
     assert chunk.shown == pymdownx_expand(include, tmp_path)
     # and the code runs under the file's own line numbers
     code = chunk.code.split("\n")[:-1]  # the code ends with a newline
-    for number, shown in zip(range(chunk.first_line, chunk.first_line + len(code)), code):
+    for number, shown in zip(
+        range(chunk.first_line, chunk.first_line + len(code)), code, strict=True
+    ):
         original = AWKWARD.split("\n")[number - 1]
         if shown.strip() and "8<" not in original:
             assert shown.strip() == original.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pagekit.fences import scan
@@ -88,7 +89,7 @@ def test_chinese_paragraphs_are_not_hard_wrapped():
             for fence in scan(text).fences
             for number in range(fence.line, fence.line + fence.body.count("\n") + 2)
         }
-        for number, (line, following) in enumerate(zip(lines, lines[1:]), start=1):
+        for number, (line, following) in enumerate(itertools.pairwise(lines), start=1):
             first, second = line.rstrip(), following.strip()
             if number in fenced or not first or not second or first.lstrip().startswith(NOT_PROSE):
                 continue

@@ -77,12 +77,15 @@ def gpu_record_passes(record: VerificationRecord) -> bool:
 def test_the_claim_detector_finds_the_claims_this_site_once_made():
     """Sentences the site used to print, before any GPU had run its examples."""
     for claim in [
-        "- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** 同一段代码在两种设备上必须打印出同样的结果。",
+        "- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** "
+        "同一段代码在两种设备上必须打印出同样的结果。",
         "从零学 PyTorch。页面上的每个示例都在 CPU 和 GPU 上运行并核对过输出。",
         "每个 Python 示例都按页面顺序真实运行，页面上印出的每个结果都与代码真实的输出逐字核对——"
         "在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
-        "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，页面上印出的每一个结果"
-        "都是代码真实的输出**——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
+        "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，"
+        "页面上印出的每一个结果"
+        "都是代码真实的输出**"
+        "——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
         "只能在 GPU 上运行的那几段，也已经在 GPU 上运行验证过。",
     ]:
         assert gpu_claims(claim), claim
