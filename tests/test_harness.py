@@ -8,6 +8,7 @@ import pytest
 
 from harness.plugin import site_sybil
 from pagekit.fences import find_fences
+from pagekit.records import DriftPage, DriftRecord
 from sitekit import report
 from tests.sites import FIXTURES, ROOT, make_site, rendered_python_blocks, run_build, run_pytest
 
@@ -366,34 +367,28 @@ def test_update_summary_shown_in_contributing_is_real(update_runs):
 
 
 def test_report_page_shows_differences_and_says_when_no_gpu_ran():
-    entry = {
-        "passed": 1,
-        "failed": 1,
-        "skipped": 0,
-        "raises": [],
-        "warnings": [],
-        "outputs_differ": [
-            {
-                "line": 6,
-                "kind": "doctest",
-                "expected": "[0, 1, 3]\n",
-                "got": "[0, 1, 2]\n",
-                "problem": None,
-            }
+    entry = DriftPage(
+        passed=1,
+        failed=1,
+        skipped=0,
+        raises=[],
+        warnings=[],
+        outputs_differ=[
+            {"line": 6, "kind": "doctest", "expected": "[0, 1, 3]\n", "got": "[0, 1, 2]\n"}
         ],
-    }
-    drift = {
-        "name": "drift-torch-9.9",
-        "torch": "9.9.0",
-        "torchvision": "not importable",
-        "python": "3.11",
-        "device": "CPU",
-        "mode": "cpu",
-        "date": "d",
-        "commit": "c",
-        "pages": {"docs/tensors.md": entry},
-    }
-    records = {"cpu": {}, "cuda": {}, "drift": [drift]}
+    )
+    drift = DriftRecord(
+        name="drift-torch-9.9",
+        torch="9.9.0",
+        torchvision="not importable",
+        python="3.11",
+        device="CPU",
+        mode="cpu",
+        date="d",
+        commit="c",
+        pages={"docs/tensors.md": entry},
+    )
+    records = report.Records(drift=[drift])
     text = report.render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
     assert "| [张量](tensors.md) | ❌ 1 通过 · 1 失败（1 处输出不同） |" in text
     assert "[0, 1, 3]" in text and "[0, 1, 2]" in text
