@@ -13,9 +13,11 @@ Markers on the lines right before a fence (several may stack):
 - ``<!-- timeout: 秒数 理由 -->``: a time limit other than the default 120 s (at most 600 s);
 - ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar).
 
-Every mistake in the page itself (a malformed or stray marker, an empty block, a Python
-alias the harness does not run, a broken include) becomes a failing example that names the
-page and line: nothing a reader sees as Python passes without running.
+Every mistake in the page itself (a malformed or stray marker, a marker reason with nothing
+visible in it, an empty block, a Python alias the harness does not run, a broken include, a
+doctest directive, text after a blank line in a ``>>>`` session, an output of only ``...``)
+becomes a failing example that names the page and line: nothing a reader sees as Python
+passes without running, and nothing it shows goes unchecked.
 """
 
 from __future__ import annotations
@@ -227,9 +229,8 @@ def session_problem(fence: Fence) -> str | None:
         if directive and text.startswith((">>>", "...")):
             return (
                 f"line {number}: a doctest directive ({directive.group(0).strip()}) in a >>> "
-                "session; "
-                "every example is run and compared as the page shows it: remove the directive "
-                "(to leave out a part that varies, write ... in the output)"
+                "session; every example is run and compared as the page shows it: remove the "
+                "directive (to leave out a part that varies, write ... in the output)"
             )
         if not text:
             after_blank = True
@@ -241,6 +242,8 @@ def session_problem(fence: Fence) -> str | None:
                 "<BLANKLINE> for a blank line in an output) or start a new >>> example"
             )
         after_blank = False
+    # A guard only: doctest reads a "..." line right after an example as more of its code,
+    # so today no output can start with one.
     for example in _doctest_examples(fence.body):
         if example.want and only_ellipsis(example.want):
             number = fence.body_line + example.lineno + example.source.count("\n")

@@ -10,7 +10,7 @@ what "a python block" means is decided in one place:
 - markers are the HTML comments on the lines right before a fence; they are recognised
   however a Chinese keyboard types them (full-width colon, spaces), and a marker that is
   not right before a fence is reported, never ignored; a marker's reason must hold a
-  visible character (a zero-width space is not a reason);
+  visible character (a zero-width space is not a reason).
 
 Lines are split on ``\\n`` only, like sybil and the page's own line numbers: a U+2028 in
 prose is not a line break here.
