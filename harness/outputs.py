@@ -128,8 +128,9 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
 
     Every new page text is made and encoded first; the pages are written only when all of
     them are, each beside itself and then renamed: an error while making or writing them
-    changes no page and leaves no temporary file.  Every other byte of every page stays as it was: line endings
-    (``\r\n`` or ``\n``), a missing final newline, characters such as U+2028."""
+    changes no page and leaves no temporary file.  Every other byte of every page stays as
+    it was: line endings (``\r\n`` or ``\n``), a missing final newline, characters such as
+    U+2028."""
     rewritten: list[Difference] = []
     stale: list[Difference] = []
     by_page: dict[str, list[Difference]] = {}
