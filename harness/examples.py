@@ -186,8 +186,8 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
             return block
     if fence.output is not None and only_ellipsis(fence.output.body):
         block.problem = (
-            f'the 输出 block at line {fence.output.line} shows only "..." (which matches any '
-            "output), so it checks nothing: show the output"
+            f'an 输出 block that shows only "..." checks nothing (line {fence.output.line}; '
+            '"..." matches any output): show the output'
         )
         return block
     if block.kind == "doctest":
