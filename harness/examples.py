@@ -13,26 +13,33 @@ Markers on the lines right before a fence (several may stack):
 - ``<!-- timeout: 秒数 理由 -->``: a time limit other than the default 120 s (at most 600 s);
 - ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar).
 
-Every mistake in the page itself (a malformed or stray marker, an empty block, a Python
-alias the harness does not run, a broken include) becomes a failing example that names the
-page and line: nothing a reader sees as Python passes without running.
+Every mistake in the page itself (a malformed or stray marker, a marker reason with nothing
+visible in it, an empty block, a Python alias the harness does not run, a broken include, a
+doctest directive, text after a blank line in a ``>>>`` session, an output of only ``...``)
+becomes a failing example that names the page and line: nothing a reader sees as Python
+passes without running, and nothing it shows goes unchecked.
 """
 
 from __future__ import annotations
 
 import doctest
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sybil import Document, Region
 
-from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, scan
+from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, has_visible_text, scan
 from pagekit.includes import CodeChunk, SnippetError, code_chunks, include_target
 
 from . import warns
 
 DEFAULT_TIMEOUT = 120.0  # seconds per block
 MAX_TIMEOUT = 600.0
+# doctest's own rule for a directive in an example's source (DocTestParser._OPTION_DIRECTIVE_RE).
+_DIRECTIVE = re.compile(r"#\s*doctest:\s*([^\n'\"]*)$")
+# With ELLIPSIS on, an output of nothing but "..." matches anything at all.
+_ONLY_ELLIPSIS = re.compile(r"\s*(?:\.\.\.\s*)+")
 
 
 @dataclass
@@ -150,7 +157,7 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
     if warns_marker:
         name, _, reason = warns_marker.reason.partition(" ")
         block.expected_warning, unknown = warns.warning_classes(name)
-        if not reason.strip():
+        if not has_visible_text(reason):
             block.problem = (
                 f"<!-- warns --> at line {warns_marker.line} needs a warning class "
                 f"and a reason: <!-- warns: FutureWarning 为什么要演示这个警告 -->"
@@ -170,21 +177,23 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
             block.timeout = float(seconds)
         except ValueError:
             block.timeout = 0
-        if not 0 < block.timeout <= MAX_TIMEOUT or not reason.strip():
+        if not 0 < block.timeout <= MAX_TIMEOUT or not has_visible_text(reason):
             block.problem = (
                 f"<!-- timeout --> at line {timeout_marker.line} needs seconds "
                 f"(at most {MAX_TIMEOUT:.0f}) and a reason: "
                 f"<!-- timeout: 300 为什么这个示例要跑这么久 -->"
             )
             return block
-    if fence.output is not None and fence.output.body.strip() == "...":
-        block.problem = 'an 输出 block that shows only "..." checks nothing: show the output'
+    if fence.output is not None and only_ellipsis(fence.output.body):
+        block.problem = (
+            f'an 输出 block that shows only "..." checks nothing (line {fence.output.line}; '
+            '"..." matches any output): show the output'
+        )
         return block
-    if block.kind == "doctest" and any(
-        example.want.strip() == "..." for example in _doctest_examples(fence.body)
-    ):
-        block.problem = 'a >>> output of only "..." checks nothing: show the output'
-        return block
+    if block.kind == "doctest":
+        block.problem = session_problem(fence)
+        if block.problem:
+            return block
     if fence.language == "pycon" and block.kind != "doctest":
         block.problem = "a pycon block must be a >>> session"
     elif block.kind == "doctest" and fence.output:
@@ -199,6 +208,50 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         except SnippetError as error:
             block.problem = str(error)
     return block
+
+
+def only_ellipsis(shown: str) -> bool:
+    """Whether a shown output is nothing but ``...`` and whitespace (doctest's ELLIPSIS makes
+    it match any output at all)."""
+    return _ONLY_ELLIPSIS.fullmatch(shown) is not None
+
+
+def session_problem(fence: Fence) -> str | None:
+    """What in a ``>>>`` session would not be checked as the reader reads it, naming the page
+    line: a doctest directive (``+SKIP`` skips an example, ``+ELLIPSIS`` and the like change
+    what its output must be), text after a blank line (doctest reads it as prose: it never
+    runs and is never compared), an output of only ``...``."""
+    after_blank = False
+    for offset, line in enumerate(fence.body.split("\n")):
+        number = fence.body_line + offset
+        text = line.expandtabs().lstrip(" ")  # as doctest reads it: only spaces indent
+        directive = _DIRECTIVE.search(text)
+        if directive and text.startswith((">>>", "...")):
+            return (
+                f"line {number}: a doctest directive ({directive.group(0).strip()}) in a >>> "
+                "session; every example is run and compared as the page shows it: remove the "
+                "directive (to leave out a part that varies, write ... in the output)"
+            )
+        if not text:
+            after_blank = True
+            continue
+        if after_blank and not text.startswith(">>>"):
+            return (
+                f"line {number}: text after a blank line in a >>> session; doctest reads it as "
+                "prose, so it is never run or compared: remove the blank line (write "
+                "<BLANKLINE> for a blank line in an output) or start a new >>> example"
+            )
+        after_blank = False
+    # A guard only: doctest reads a "..." line right after an example as more of its code,
+    # so today no output can start with one.
+    for example in _doctest_examples(fence.body):
+        if example.want and only_ellipsis(example.want):
+            number = fence.body_line + example.lineno + example.source.count("\n")
+            return (
+                f'line {number}: a >>> output of only "..." (which matches any output) checks '
+                "nothing: show the output"
+            )
+    return None
 
 
 def _doctest_examples(body: str) -> list[doctest.Example]:

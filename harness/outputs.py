@@ -7,7 +7,8 @@ form) or the body of a ``text title="输出"`` fence.  An update replaces exactl
 lines, at the page's own indentation, and only where the check fails: an output that still
 matches, ``...`` elisions included, is never touched.  What cannot be fixed by rewriting an
 output (an example that now raises, an expected error that is no longer raised, a block
-that stopped printing) is left for a person, and the update fails.
+that stopped printing, an output a page cannot hold) is left for a person, and the update
+fails.  An update writes every page it rewrites, or none.
 """
 
 from __future__ import annotations
@@ -79,12 +80,26 @@ def shown_form(got: str, doctest_form: bool) -> str:
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})\s*$")
 
 
-def unwritable(new: str) -> str | None:
-    """Why ``new`` cannot be written into a page as it is, or None."""
+def unwritable(new: str, doctest_form: bool = True) -> str | None:
+    """Why ``new`` cannot be written into a page as it is, or None.  ``doctest_form``: it
+    goes under a ``>>>`` example (the default, the stricter), not into a 输出 block."""
     if "\r" in new:
         return "the new output holds a carriage return (\\r), which a page cannot show"
+    try:
+        new.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (
+            f"the new output holds {new[error.start]!r}, a lone surrogate that cannot be "
+            "written as UTF-8"
+        )
     if any(_FENCE_LINE.match(line) for line in new.split("\n")):
         return "the new output holds a line of backticks or tildes, which would close the fence"
+    if doctest_form and any(line.lstrip().startswith("...") for line in new.split("\n")):
+        # doctest reads such a line right after the example as more of its code, and
+        # anywhere else as an ellipsis that matches anything.
+        return (
+            "the new output holds a line starting with '...', which doctest does not read as output"
+        )
     return None
 
 
@@ -107,15 +122,22 @@ def error_form(exception_text: str) -> str:
 
 
 def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference], list[Difference]]:
-    """Rewrite the fixable differences in their pages: (rewritten, skipped because the page
-    changed while the tests ran).  Every other byte of every page stays as it was: line
-    endings (``\r\n`` or ``\n``), a missing final newline, characters such as U+2028."""
+    """Rewrite the fixable differences in their pages: (rewritten, not rewritten).  Not
+    rewritten: a change whose page changed while the tests ran, and one that cannot be written
+    (``unwritable``; its ``problem`` then says why, for a person to fix).
+
+    Every new page text is made and encoded first; the pages are written only when all of
+    them are, each beside itself and then renamed: an error while making or writing them
+    changes no page and leaves no temporary file.  Every other byte of every page stays as
+    it was: line endings (``\r\n`` or ``\n``), a missing final newline, characters such as
+    U+2028."""
     rewritten: list[Difference] = []
     stale: list[Difference] = []
     by_page: dict[str, list[Difference]] = {}
     for difference in differences:
         if difference.problem is None:
             by_page.setdefault(difference.page, []).append(difference)
+    new_pages: dict[Path, bytes] = {}
     for page, changes in by_page.items():
         path = root / page
         with open(path, encoding="utf-8", newline="") as handle:  # no newline translation
@@ -124,7 +146,13 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
             stale.extend(changes)
             continue
         lines = split_lines(text)
+        done: list[Difference] = []
         for change in sorted(changes, key=lambda d: d.line, reverse=True):
+            problem = unwritable(change.got, doctest_form=change.kind == "doctest")
+            if problem is not None:
+                change.problem = problem
+                stale.append(change)
+                continue
             start = change.line - 1
             now = [
                 strip_container(line, change.indent).strip().expandtabs()
@@ -139,15 +167,37 @@ def rewrite(root: Path, differences: list[Difference]) -> tuple[list[Difference]
                 f"{change.indent}{line}{ending}" if line else f"{blank_prefix}{ending}"
                 for line in change.got.split("\n")[:-1]
             ]
-            rewritten.append(change)
+            done.append(change)
         new_text = "".join(lines)
-        if new_text != text:  # written beside it, then renamed: a crash never leaves half a page
-            partial = path.with_name(f".{path.name}.docs-update")
-            with open(partial, "w", encoding="utf-8", newline="") as handle:
-                handle.write(new_text)
-            os.replace(partial, path)
+        if new_text == text:
+            continue
+        try:
+            new_pages[path] = new_text.encode("utf-8")
+        except UnicodeEncodeError as error:  # unwritable() checked each output: a last guard
+            for change in done:
+                change.problem = f"{page} would not encode as UTF-8 ({error.reason})"
+            stale.extend(done)
+            continue
+        rewritten.extend(done)
+    _write_all(new_pages)
     rewritten.sort(key=lambda d: (d.page, d.line))
     return rewritten, stale
+
+
+def _write_all(pages: dict[Path, bytes]) -> None:
+    """Each page written beside itself, then all renamed: a crash never leaves half a page,
+    and an error before the renames leaves every page as it was and no temporary file."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in pages.items():
+            partial = path.with_name(f".{path.name}.docs-update")
+            written.append((partial, path))
+            partial.write_bytes(data)
+        for partial, path in written:
+            os.replace(partial, path)
+    finally:
+        for partial, _ in written:
+            partial.unlink(missing_ok=True)
 
 
 def _line_ending(lines: list[str], index: int) -> str:

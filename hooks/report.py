@@ -42,19 +42,17 @@ def on_page_markdown(markdown, page, config, files):
     return report.page_with_report(markdown, generated)
 
 
-def load(folder: Path) -> dict:
-    """The records as plain data, read and checked through their one format."""
+def load(folder: Path) -> report.Records:
+    """The records, read and checked through their one format; a record with no run and a
+    drift record with no pages count as none."""
 
-    def read(path: Path) -> dict:
+    def read(path: Path) -> records.VerificationRecord:
         record = records.read_verification(path)
-        return records.as_plain(record) if record.last_run else {}
+        return record if record.last_run else records.VerificationRecord()
 
-    drift = [
-        records.as_plain(records.read_drift(path))
-        for path in sorted((folder / "drift").glob("*.json"))
-    ]
-    return {
-        "cpu": read(folder / "cpu.json"),
-        "cuda": read(folder / "cuda.json"),
-        "drift": [record for record in drift if record.get("pages")],
-    }
+    drift = [records.read_drift(path) for path in sorted((folder / "drift").glob("*.json"))]
+    return report.Records(
+        cpu=read(folder / "cpu.json"),
+        cuda=read(folder / "cuda.json"),
+        drift=[record for record in drift if record.pages],
+    )

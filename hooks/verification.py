@@ -1,8 +1,8 @@
 """MkDocs hook: everything the site says about its own verification comes from the records.
 
 An adapter over sitekit.verification: reads the records the test runs write (see
-harness/record.py) through their one format (pagekit/records.py), then hands them, as
-plain data, to the site description, every page's Markdown and every page's stamp
+harness/record.py) through their one format (pagekit/records.py), then hands the typed
+records to the site description, every page's Markdown and every page's stamp
 (overrides/partials/verified.html).
 """
 
@@ -19,10 +19,10 @@ from sitekit import verification
 
 @dataclass
 class Build:
-    """This build's records (mode -> plain record) and how many gpu-only blocks the pages hold."""
+    """This build's records (mode -> record) and how many gpu-only blocks the pages hold."""
 
-    by_mode: dict[str, dict] = field(
-        default_factory=lambda: {mode: {} for mode in verification.MODES}
+    by_mode: dict[str, records.VerificationRecord] = field(
+        default_factory=lambda: {mode: records.VerificationRecord() for mode in verification.MODES}
     )
     gpu_only_blocks: int = 0
 
@@ -33,8 +33,7 @@ _build = Build()
 def on_config(config):
     root = Path(config.config_file_path).parent
     by_mode = {
-        # Read and checked through the one format, then used as plain data.
-        mode: records.as_plain(records.read_verification(root / "verification" / f"{mode}.json"))
+        mode: records.read_verification(root / "verification" / f"{mode}.json")
         for mode in verification.MODES
     }
     _build.by_mode = by_mode
@@ -58,7 +57,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_context(context, page, config, nav):
     page_key = f"docs/{page.file.src_uri}"
     context["verification"] = [
-        verification.stamp(mode, _build.by_mode[mode].get("pages", {}).get(page_key))
+        verification.stamp(mode, _build.by_mode[mode].pages.get(page_key))
         for mode in verification.MODES
     ]
     note = verification.page_note(page.file.src_uri, page.markdown or "")

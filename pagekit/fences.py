@@ -9,7 +9,8 @@ what "a python block" means is decided in one place:
   (``python``, ``py``, ``py3``, ``pycon``, ``ipython``, ``sage``, …) is Python to a reader;
 - markers are the HTML comments on the lines right before a fence; they are recognised
   however a Chinese keyboard types them (full-width colon, spaces), and a marker that is
-  not right before a fence is reported, never ignored.
+  not right before a fence is reported, never ignored; a marker's reason must hold a
+  visible character (a zero-width space is not a reason).
 
 Lines are split on ``\\n`` only, like sybil and the page's own line numbers: a U+2028 in
 prose is not a line break here.
@@ -89,6 +90,19 @@ MISTAKEN_MARKERS = {
 }
 
 
+# Characters that show nothing: format (zero-width space, word joiner, BOM), spaces and line or
+# paragraph separators, and combining marks with no base.
+_INVISIBLE_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Mn"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether the text holds at least one character a reader can see."""
+    return any(
+        not char.isspace() and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        for char in text
+    )
+
+
 def is_python_language(language: str) -> bool:
     """Whether the site highlights a fence of this language as Python."""
     if not language:
@@ -110,6 +124,7 @@ class Marker:
     reason: str  # the text after the colon, normalised to half-width forms
     line: int
     problem: str | None = None  # a malformed marker, reported as a failure
+    indent: str = ""  # the container prefix of its line: a note put before it reuses it
 
 
 @dataclass
@@ -149,6 +164,15 @@ class Fence:
 class Scan:
     fences: list[Fence]
     stray_markers: list[Marker]  # markers with no fence right after them
+
+    def marked(self, name: str) -> list[Fence]:
+        """The fences that carry the marker ``name`` (``"gpu-only"``, …), in page order."""
+        return [fence for fence in self.fences if fence.marker(name) is not None]
+
+    @property
+    def has_python(self) -> bool:
+        """Whether a reader sees any Python block on the page (any alias, any nesting)."""
+        return any(fence.is_python for fence in self.fences)
 
 
 def split_lines(text: str) -> list[str]:
@@ -199,11 +223,13 @@ def parse_marker(line: str, number: int) -> Marker | None:
         return None
     body = unicodedata.normalize("NFKC", comment.group("body")).strip()
     head, colon, reason = body.partition(":")
+    # A zero-width character typed into the name must not turn a marker into a plain comment.
+    head = "".join(char for char in head if unicodedata.category(char) != "Cf")
     name = re.sub(r"[\s_]+", "-", head.strip().lower())
     first_word = re.sub(r"[_]+", "-", head.split()[0].lower()) if head.split() else ""
     if name in MARKERS:
         marker = Marker(name, reason.strip(), number)
-        if not colon or not marker.reason:
+        if not colon or not has_visible_text(marker.reason):
             marker.problem = (
                 f"<!-- {name} --> at line {number} needs {MARKERS[name]}: <!-- {name}: … -->"
             )
@@ -277,6 +303,7 @@ def scan(text: str) -> Scan:
             continue
         marker = parse_marker(content, index + 1)
         if marker:
+            marker.indent = prefix
             pending.append(marker)
         elif raw.strip(" \t>"):
             stray.extend(pending)  # prose came between the marker and any fence

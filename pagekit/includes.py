@@ -61,6 +61,22 @@ def include_target(line: str) -> str | None:
     return match.group("quoted")[1:-1].strip()
 
 
+def include_targets(text: str) -> list[tuple[int, str]]:
+    """(line, target) of every one-line include of a page, in order.  pymdownx.snippets
+    expands them on any line of the page, inside a fence or not."""
+    return [
+        (number, target)
+        for number, line in enumerate(text.split("\n"), 1)
+        if (target := include_target(line)) is not None
+    ]
+
+
+def target_file(target: str) -> str:
+    """The file an include target names, without its ``:section``."""
+    path_text, colon, _ = target.rpartition(":")
+    return path_text if colon else target
+
+
 def resolve(target: str, root: Path, space: str = "") -> CodeChunk:
     path_text, section = _split(target)
     path = (root / path_text).resolve()

@@ -17,6 +17,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 FORMAT = 2
 
@@ -54,9 +60,9 @@ class DriftPage:
     passed: int
     failed: int
     skipped: int
-    outputs_differ: list[dict]  # line, kind, expected, got, problem
-    raises: list[dict]  # line, error
-    warnings: list[dict]  # line, category, message, where, caller, deprecation
+    outputs_differ: list[dict[str, Any]]  # line, kind, expected, got, problem
+    raises: list[dict[str, Any]]  # line, error
+    warnings: list[dict[str, Any]]  # line, category, message, where, caller, deprecation
 
 
 @dataclass
@@ -69,7 +75,7 @@ class DriftRecord(Stamp):
     format: int = FORMAT
 
 
-def _build(cls, data: dict, where: str):
+def _build(cls: type[_Record], data: dict[str, Any], where: str) -> _Record:
     names = {f.name for f in fields(cls)}
     try:
         return cls(**{key: value for key, value in data.items() if key in names})
@@ -77,8 +83,8 @@ def _build(cls, data: dict, where: str):
         raise RecordError(f"{where}: {error}") from None
 
 
-def _read_json(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def _read_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if data.get("format") != FORMAT:
         raise RecordError(
             f"{path}: record format {data.get('format', 1)}, this code reads format {FORMAT}; "
@@ -111,17 +117,12 @@ def read_drift(path: Path) -> DriftRecord:
     return record
 
 
-def as_json(record) -> str:
+def as_json(record: Any) -> str:  # any of the record dataclasses
     data = asdict(record)
     return json.dumps(_drop_none(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def as_plain(record) -> dict:
-    """The record as the JSON it is written as (dicts and lists), for templates."""
-    return json.loads(as_json(record))
-
-
-def _drop_none(value):
+def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _drop_none(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
@@ -129,6 +130,6 @@ def _drop_none(value):
     return value
 
 
-def write(path: Path, record) -> None:
+def write(path: Path, record: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(as_json(record), encoding="utf-8")

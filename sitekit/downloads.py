@@ -22,9 +22,10 @@ from pathlib import Path
 
 import jupytext
 
+from pagekit.includes import include_targets, target_file
+
 ARCHIVE = "downloads/pytorch-rumen-code.zip"
 FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
-INCLUDE = re.compile(r'^\s*-{1,2}8<-{1,2}\s+"(?P<path>snippets/[^":]+\.py)(?::[\w-]+)?"', re.M)
 NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not PyTorch
 # What the programs import besides torch and torchvision (which the install chapter installs
 # for the reader's hardware), at the versions the site is tested with (pyproject.toml).
@@ -60,8 +61,10 @@ Notebook：用 Jupyter 打开 notebooks/mnist.ipynb。它用到的 mnist.py、mn
 
 
 def programs_of(markdown: str) -> list[str]:
-    """The snippet files a page includes, in order of first inclusion."""
-    return list(dict.fromkeys(match.group("path") for match in INCLUDE.finditer(markdown)))
+    """The programs (``snippets/….py``) a page includes, in order of first inclusion; read
+    with the harness's include rule (pagekit.includes), so both see the same includes."""
+    files = (target_file(target) for _, target in include_targets(markdown))
+    return list(dict.fromkeys(f for f in files if f.startswith("snippets/") and f.endswith(".py")))
 
 
 def requirements(pyproject: str) -> str:
@@ -105,7 +108,8 @@ def notebook_json(source: Path) -> str:
     notebook = jupytext.read(source)
     for number, cell in enumerate(notebook.cells, 1):
         cell["id"] = f"cell-{number}"
-    return jupytext.writes(notebook, fmt="ipynb")
+    text: str = jupytext.writes(notebook, fmt="ipynb")
+    return text
 
 
 def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_url: str) -> str:

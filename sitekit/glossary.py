@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -96,7 +97,7 @@ class Match:
     # shorter parts are not.
     kind: str | None
 
-    def __iter__(self) -> Iterator:  # (start, end, entry, kind), as the tests unpack it
+    def __iter__(self) -> Iterator[object]:  # (start, end, entry, kind), as the tests unpack it
         return iter((self.start, self.end, self.entry, self.kind))
 
 
@@ -141,12 +142,12 @@ def jieba_dictionary(entries: list[Entry]) -> str:
     return "".join(f"{word}\n" for word in words)
 
 
-def nav_chapters(nav: list | None) -> list[tuple[str, str]]:
+def nav_chapters(nav: list[Any] | None) -> list[tuple[str, str]]:
     """(source, title) of each Markdown page in the nav as mkdocs.yml writes it, in order;
     a bare page in a section (navigation.indexes) takes the section's title."""
     chapters: list[tuple[str, str]] = []
 
-    def walk(items: list | None, section: str | None = None) -> None:
+    def walk(items: list[Any] | None, section: str | None = None) -> None:
         for item in items or []:
             if isinstance(item, str):
                 if item.endswith(".md"):

@@ -91,7 +91,7 @@ class FirstUses:
 # --- Markdown pages ---------------------------------------------------------------------
 
 
-class GlossaryHoverTreeprocessor(Treeprocessor):
+class GlossaryHoverTreeprocessor(Treeprocessor):  # type: ignore[misc]  # markdown is untyped
     def __init__(self, md: Markdown, extension: GlossaryHoverExtension):
         super().__init__(md)
         self.extension = extension
@@ -130,7 +130,7 @@ def _marked(text: str, uses: FirstUses) -> tuple[str, list[etree.Element]]:
     return head, abbrs
 
 
-class GlossaryHoverExtension(Extension):
+class GlossaryHoverExtension(Extension):  # type: ignore[misc]  # markdown is untyped
     """Register with ``markdown.Markdown(extensions=[GlossaryHoverExtension(matcher)])``.
 
     ``enabled`` lets the caller leave one page alone (the 术语表 page defines every term and

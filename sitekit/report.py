@@ -1,20 +1,24 @@
 """The 验证报告 page: what the test runs recorded, rendered as Markdown
 (templates/report.md.j2) in place of the page's marker.
 
-The records come in as plain data, read and checked through their one format
-(pagekit/records.py):
+The records come in typed, read and checked through their one format (pagekit/records.py):
 
-- ``cpu``: the latest CPU run (``nox -s docs-test``), ``{}`` when there is none;
-- ``cuda``: the latest real GPU run (``nox -s docs-test-cuda``), ``{}`` when there is none;
+- ``cpu``: the latest CPU run (``nox -s docs-test``), an empty record when there is none;
+- ``cuda``: the latest real GPU run (``nox -s docs-test-cuda``), an empty record when there
+  is none;
 - ``drift``: one record per torch environment (``nox -s docs-drift``), with the outputs that
   differ there, the examples that raise, the warnings.
 
 Python decides what the page shows (which pages, in which order, which totals); the template
-says it.
+says it, reading the records' own attributes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+from pagekit.records import DriftPage, DriftRecord, PageResult, VerificationRecord
 from sitekit import templates
 
 PAGE = "report.md"
@@ -24,6 +28,53 @@ GPU_DRIFT_COMMAND = "PYTHONPATH=.pydeps python3 -m nox --no-venv -s docs-drift"
 KINDS = {"doctest": " >>> 输出", "output": "“输出”块", "error": "预期报错"}
 
 
+@dataclass
+class Records:
+    """What the report is made of; a record with no run (``last_run`` None) shows as none."""
+
+    cpu: VerificationRecord = field(default_factory=VerificationRecord)
+    cuda: VerificationRecord = field(default_factory=VerificationRecord)
+    drift: list[DriftRecord] = field(default_factory=list)  # only those with pages
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    href: str | None  # None: the page is not in this build, so not linked
+
+
+@dataclass(frozen=True)
+class Row:
+    """One page in the table of test runs."""
+
+    page: PageLink
+    cpu: PageResult | None
+    cuda: PageResult | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One folded box of the drift details: an output that differs, a page's errors or its
+    warnings (the record's own entries)."""
+
+    box: str  # "differs", "raises", "warnings"
+    page: str  # the page's title
+    difference: dict[str, Any] = field(default_factory=dict)  # for "differs"
+    reports: list[dict[str, Any]] = field(default_factory=list)  # for "raises", "warnings"
+
+
+@dataclass(frozen=True)
+class DriftColumn:
+    """One torch environment's record, with what the report adds up from it."""
+
+    record: DriftRecord
+    device_label: str
+    total: dict[str, int]  # passed, failed
+    found: dict[str, int]  # outputs_differ, raises, warnings
+    cells: list[DriftPage | None]  # per drifted page, in nav order
+    findings: list[Finding]
+
+
 def page_with_report(markdown: str, generated: str) -> str:
     """The 验证报告 page's Markdown with the report at its marker (or at its end)."""
     if MARKER in markdown:
@@ -31,12 +82,12 @@ def page_with_report(markdown: str, generated: str) -> str:
     return markdown.rstrip() + "\n\n" + generated
 
 
-def nav_titles(nav: list | None) -> dict[str, str]:
+def nav_titles(nav: list[Any] | None) -> dict[str, str]:
     """``docs/<page>`` -> nav title, in nav order; a page listed bare inside a section takes
     the section's title."""
     titles: dict[str, str] = {}
 
-    def walk(items: list, section: str | None) -> None:
+    def walk(items: list[Any], section: str | None) -> None:
         for item in items:
             if isinstance(item, str):
                 titles.setdefault(f"docs/{item}", section or item)
@@ -51,10 +102,10 @@ def nav_titles(nav: list | None) -> dict[str, str]:
     return titles
 
 
-def render(records: dict, titles: dict[str, str], existing: set[str]) -> str:
+def render(records: Records, titles: dict[str, str], existing: set[str]) -> str:
     """The report as Markdown.  ``titles``: page -> nav title, in nav order; ``existing``:
     the pages that exist in this build (only those are linked)."""
-    cpu, cuda, drift = records["cpu"], records["cuda"], records["drift"]
+    cpu, cuda, drift = records.cpu, records.cuda, records.drift
 
     def in_nav_order(pages: set[str]) -> list[str]:
         order = list(titles)
@@ -62,63 +113,58 @@ def render(records: dict, titles: dict[str, str], existing: set[str]) -> str:
             pages, key=lambda page: (order.index(page) if page in order else len(order), page)
         )
 
-    def page(key: str) -> dict:
-        return {
-            "title": titles.get(key, key.removeprefix("docs/")),
-            "href": key.removeprefix("docs/") if key in existing else None,
-        }
+    def page(key: str) -> PageLink:
+        return PageLink(
+            titles.get(key, key.removeprefix("docs/")),
+            key.removeprefix("docs/") if key in existing else None,
+        )
 
-    tested = in_nav_order(set(cpu.get("pages", {})) | set(cuda.get("pages", {})))
-    drifted = in_nav_order({key for record in drift for key in record["pages"]})
+    tested = in_nav_order(set(cpu.pages) | set(cuda.pages))
+    drifted = in_nav_order({key for record in drift for key in record.pages})
     return templates.render(
         "report.md.j2",
         cpu=cpu,
         cuda=cuda,
-        tested=[
-            {
-                "page": page(key),
-                "cpu": cpu.get("pages", {}).get(key, {}),
-                "cuda": cuda.get("pages", {}).get(key, {}),
-            }
-            for key in tested
-        ],
-        drift=[_drift_record(record, drifted, titles) for record in drift],
+        tested=[Row(page(key), cpu.pages.get(key), cuda.pages.get(key)) for key in tested],
+        drift=[_drift_column(record, drifted, titles) for record in drift],
         drifted=[page(key) for key in drifted],
-        gpu_drift_ran=any(record.get("mode") == "cuda" for record in drift),
+        gpu_drift_ran=any(record.mode == "cuda" for record in drift),
         gpu_test_command=GPU_TEST_COMMAND,
         gpu_drift_command=GPU_DRIFT_COMMAND,
         kinds=KINDS,
     )
 
 
-def _drift_record(record: dict, drifted: list[str], titles: dict[str, str]) -> dict:
-    pages = record["pages"]
-    return {
-        **record,
-        "device_label": "GPU" if record.get("mode") == "cuda" else "CPU",
-        "total": {key: sum(entry[key] for entry in pages.values()) for key in ("passed", "failed")},
-        "found": {
-            key: sum(len(entry[key]) for entry in pages.values())
-            for key in ("outputs_differ", "raises", "warnings")
+def _drift_column(record: DriftRecord, drifted: list[str], titles: dict[str, str]) -> DriftColumn:
+    pages = record.pages
+    return DriftColumn(
+        record,
+        device_label="GPU" if record.mode == "cuda" else "CPU",
+        total={
+            "passed": sum(entry.passed for entry in pages.values()),
+            "failed": sum(entry.failed for entry in pages.values()),
         },
-        "cells": [pages.get(key) for key in drifted],
+        found={
+            "outputs_differ": sum(len(entry.outputs_differ) for entry in pages.values()),
+            "raises": sum(len(entry.raises) for entry in pages.values()),
+            "warnings": sum(len(entry.warnings) for entry in pages.values()),
+        },
+        cells=[pages.get(key) for key in drifted],
         # What differs there, in nav order: one folded box per finding.
-        "findings": [
+        findings=[
             finding
             for key in drifted
             if key in pages
             for finding in _findings(titles.get(key, key.removeprefix("docs/")), pages[key])
         ],
-    }
+    )
 
 
-def _findings(name: str, entry: dict) -> list[dict]:
+def _findings(name: str, entry: DriftPage) -> list[Finding]:
     """One page's boxes: each output that differs, then its errors, then its warnings."""
-    findings = [
-        {"box": "differs", "page": name, **difference} for difference in entry["outputs_differ"]
-    ]
-    if entry["raises"]:
-        findings.append({"box": "raises", "page": name, "reports": entry["raises"]})
-    if entry["warnings"]:
-        findings.append({"box": "warnings", "page": name, "reports": entry["warnings"]})
+    findings = [Finding("differs", name, difference=d) for d in entry.outputs_differ]
+    if entry.raises:
+        findings.append(Finding("raises", name, reports=entry.raises))
+    if entry.warnings:
+        findings.append(Finding("warnings", name, reports=entry.warnings))
     return findings

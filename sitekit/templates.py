@@ -1,6 +1,7 @@
 """The one Jinja environment for the pages the site generates (sitekit/templates/*.j2).
 
-The templates produce Markdown, which MkDocs then renders like any page.  Whitespace is
+The templates produce Markdown, which MkDocs then renders like any page; they read the typed
+records (pagekit/records.py) and sitekit's own dataclasses by attribute.  Whitespace is
 controlled in the templates themselves (``{%-`` / ``-%}``), so what they say is exactly the
 Markdown that is rendered; a missing value fails instead of printing nothing.
 """
@@ -13,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+
+from sitekit.verification import verified
 
 FOLDER = Path(__file__).parent / "templates"
 
@@ -28,6 +31,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(cell=cell, attr=attr, fence_ticks=fence_ticks, indented=indented)
+    # ``entry is verified``: the one rule for a page result that proves its page.
+    env.tests["verified"] = verified
     return env
 
 

@@ -1,12 +1,14 @@
 """Everything the site says about its own verification comes from the records.
 
-The records (verification/cpu.json, verification/cuda.json; see pagekit/records.py) come in as
-plain data.  From them:
+The records (verification/cpu.json, verification/cuda.json) come in as the typed records of
+pagekit/records.py.  From them:
 
 - the site description: the GPU clause of ``site_description`` says whether a GPU run exists;
 - ``<!-- verification-summary -->`` on a page (the home page's promise): what ran where;
-- a note next to every ``<!-- gpu-only: … -->`` block: until the GPU record holds a passing
-  run of that page, the block says plainly that it has not been verified on a GPU yet;
+- a note next to every ``gpu-only`` block: until the GPU record holds a passing run of that
+  page, the block says plainly that it has not been verified on a GPU yet.  The blocks are
+  found by the harness's own scanner (pagekit/fences.py), so every marker the harness skips
+  on the CPU, however it was typed, gets its note;
 - the stamp at the bottom of every page (overrides/partials/verified.html).
 
 So no sentence about a GPU run is hand-written: when verification/cuda.json arrives, every
@@ -16,36 +18,47 @@ one of them changes with it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from pagekit.fences import scan
+from pagekit.records import PageResult, VerificationRecord
 
 MODES = {"cpu": "CPU", "cuda": "GPU"}
 SUMMARY_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*verification-summary\s*-->[ \t]*$", re.M)
-GPU_ONLY_MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*gpu-only\s*:.*?-->[ \t]*$", re.M)
-PYTHON_FENCE = re.compile(r"^\s*(```|~~~)\s*(python|py|pycon|python3)\b", re.M)
 NOT_YET = "尚未在 GPU 上运行验证"
 
 
 def count_gpu_only_blocks(docs: Path) -> int:
     return sum(
-        len(GPU_ONLY_MARKER.findall(page.read_text(encoding="utf-8")))
+        len(scan(page.read_text(encoding="utf-8")).marked("gpu-only"))
         for page in sorted(docs.rglob("*.md"))
     )
 
 
-def gpu_passed(cuda_record: dict, page_key: str) -> dict | None:
+def verified(entry: object) -> bool:
+    """Whether a page's result proves the page: every example ran and none failed.  A run
+    that covered only part of the page's examples (``partial``) proves nothing."""
+    return (
+        entry is not None
+        and getattr(entry, "failed", 1) == 0
+        and getattr(entry, "passed", 0) > 0
+        and not getattr(entry, "partial", False)
+    )
+
+
+def gpu_passed(cuda_record: VerificationRecord, page_key: str) -> PageResult | None:
     """The GPU record's entry for this page if it ran there with no failure, else None."""
-    entry = cuda_record.get("pages", {}).get(page_key)
-    if entry and entry.get("failed", 1) == 0 and entry.get("passed", 0) > 0:
-        return entry
-    return None
+    entry = cuda_record.pages.get(page_key)
+    return entry if verified(entry) else None
 
 
-def describe_site(base: str, cuda_record: dict) -> str:
+def describe_site(base: str, cuda_record: VerificationRecord) -> str:
     """site_description: the configured text, then what the GPU record says."""
-    pages = cuda_record.get("pages", {})
+    pages = cuda_record.pages
     if pages and all(gpu_passed(cuda_record, key) for key in pages):
         any_entry = next(iter(pages.values()))
-        clause = f"也在 GPU（{any_entry['device']}）上运行验证过。"
+        clause = f"也在 GPU（{any_entry.device}）上运行验证过。"
     elif pages:
         clause = "GPU 上的运行验证有未通过的页面，见验证报告。"
     else:
@@ -53,22 +66,24 @@ def describe_site(base: str, cuda_record: dict) -> str:
     return f"{base.rstrip()}{clause}"
 
 
-def summary(cpu_record: dict, cuda_record: dict, gpu_only_blocks: int) -> list[str]:
+def summary(
+    cpu_record: VerificationRecord, cuda_record: VerificationRecord, gpu_only_blocks: int
+) -> list[str]:
     """The home page's promise about devices, as Markdown list items."""
-    cpu_pages = cpu_record.get("pages", {})
+    cpu_pages = cpu_record.pages
     if cpu_pages:
-        passed = sum(entry["passed"] for entry in cpu_pages.values())
-        failed = sum(entry["failed"] for entry in cpu_pages.values())
+        passed = sum(entry.passed for entry in cpu_pages.values())
+        failed = sum(entry.failed for entry in cpu_pages.values())
         entry = next(iter(cpu_pages.values()))
         cpu = (
             f"**CPU：每次提交都运行。** 这次构建所依据的运行：{passed} 个示例通过、"
-            f"{failed} 个失败（PyTorch {entry['torch']}，{entry['date']}）。"
+            f"{failed} 个失败（PyTorch {entry.torch}，{entry.date}）。"
         )
     else:
         cpu = (
             "**CPU：每次提交都运行。** 这次构建没有附带 CPU 的运行记录，各页底部因此显示“待验证”。"
         )
-    gpu_pages = cuda_record.get("pages", {})
+    gpu_pages = cuda_record.pages
     if not gpu_pages:
         gpu = (
             f"**GPU：{NOT_YET}。** 测试程序可以在 NVIDIA GPU 上运行同样的示例"
@@ -80,15 +95,16 @@ def summary(cpu_record: dict, cuda_record: dict, gpu_only_blocks: int) -> list[s
         entry = next(iter(gpu_pages.values()))
         gpu = (
             f"**GPU：{len(good)} / {len(gpu_pages)} 页在 GPU 上全部通过**"
-            f"（{entry['device']}，PyTorch {entry['torch']}，{entry['date']}）。"
+            f"（{entry.device}，PyTorch {entry.torch}，{entry.date}）。"
             "同一段代码在两种设备上必须打印出同样的结果；"
             "只能在 GPU 上运行的示例旁边注明了它的验证情况。"
         )
     return [cpu, gpu]
 
 
-def gpu_note(indent: str, entry: dict | None) -> str:
-    """The admonition placed before a gpu-only block, as Markdown at the block's indentation."""
+def gpu_note(indent: str, entry: PageResult | None) -> str:
+    """The admonition placed before a gpu-only block, as Markdown at the block's container
+    prefix (indentation, or ``> `` inside a blockquote)."""
     if entry is None:
         lines = [
             f'!!! warning "{NOT_YET}"',
@@ -100,22 +116,30 @@ def gpu_note(indent: str, entry: dict | None) -> str:
         lines = [
             '!!! success "已在 GPU 上运行验证"',
             "",
-            f"    下面这段只能在 GPU 上运行；它在 {entry['device']}（PyTorch {entry['torch']}，"
-            f"{entry['date']}）上运行通过。",
+            f"    下面这段只能在 GPU 上运行；它在 {entry.device}（PyTorch {entry.torch}，"
+            f"{entry.date}）上运行通过。",
         ]
-    return "\n".join(f"{indent}{line}" if line else "" for line in lines) + "\n\n"
+    blank = indent.rstrip()  # a blockquote's blank lines keep their ">"
+    return "\n".join(f"{indent}{line}" if line else blank for line in [*lines, ""]) + "\n"
 
 
 def annotate(
-    markdown: str, page_key: str, cpu_record: dict, cuda_record: dict, gpu_only_blocks: int
+    markdown: str,
+    page_key: str,
+    cpu_record: VerificationRecord,
+    cuda_record: VerificationRecord,
+    gpu_only_blocks: int,
 ) -> str:
-    """The page's Markdown with the summary filled in and a note before each gpu-only block."""
+    """The page's Markdown with the summary filled in and a note before each gpu-only block
+    (before the block's first marker, so that its markers stay right above its fence)."""
     entry = gpu_passed(cuda_record, page_key)
-    markdown = GPU_ONLY_MARKER.sub(
-        lambda m: gpu_note(m.group("indent"), entry) + m.group(0), markdown
-    )
+    lines = markdown.split("\n")  # the scanner's lines: only \n ends one
+    for fence in reversed(scan(markdown).marked("gpu-only")):
+        first = fence.markers[0]
+        lines.insert(first.line - 1, gpu_note(first.indent, entry).removesuffix("\n"))
+    markdown = "\n".join(lines)
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         indent = match.group("indent")
         return "\n".join(
             f"{indent}- {item}" for item in summary(cpu_record, cuda_record, gpu_only_blocks)
@@ -124,21 +148,50 @@ def annotate(
     return SUMMARY_MARKER.sub(fill, markdown)
 
 
-def stamp(mode: str, entry: dict | None) -> dict:
+@dataclass(frozen=True)
+class DeviceStamp:
     """What the stamp at the bottom of a page says about one device's run of it."""
-    if not entry:
-        return {"label": MODES[mode], "verified": False}
-    return {
-        "label": MODES[mode],
-        "verified": entry["failed"] == 0 and entry["passed"] > 0,
-        "torch": entry["torch"],
-        "device": entry["device"],
-        "date": entry["date"],
-        "commit": entry["commit"],
-        "passed": entry["passed"],
-        "skipped": entry["skipped"],
-        "failed": entry["failed"],
-    }
+
+    label: str
+    result: PageResult | None = None
+
+    @property
+    def verified(self) -> bool:
+        return verified(self.result)
+
+    # What overrides/partials/verified.html reads; only shown when there is a result.
+    @property
+    def torch(self) -> str:
+        return self.result.torch if self.result else ""
+
+    @property
+    def device(self) -> str:
+        return self.result.device if self.result else ""
+
+    @property
+    def date(self) -> str:
+        return self.result.date if self.result else ""
+
+    @property
+    def commit(self) -> str:
+        return self.result.commit if self.result else ""
+
+    @property
+    def passed(self) -> int:
+        return self.result.passed if self.result else 0
+
+    @property
+    def skipped(self) -> int:
+        return self.result.skipped if self.result else 0
+
+    @property
+    def failed(self) -> int:
+        return self.result.failed if self.result else 0
+
+
+def stamp(mode: str, entry: PageResult | None) -> DeviceStamp:
+    """What the stamp at the bottom of a page says about one device's run of it."""
+    return DeviceStamp(MODES[mode], entry)
 
 
 def page_note(src_uri: str, markdown: str) -> str | None:
@@ -150,6 +203,6 @@ def page_note(src_uri: str, markdown: str) -> str | None:
             "本页是 Notebook：每次构建站点时在构建它的机器上从头到尾运行一遍"
             "（那台机器没有 GPU 时就在 CPU 上运行），任何一格出错，构建就失败。"
         )
-    if not PYTHON_FENCE.search(markdown):
+    if not scan(markdown).has_python:
         return "本页没有需要运行的代码示例。"
     return None

@@ -43,20 +43,21 @@ def run_bare(pages: list[Path]) -> int:
             if not fence.is_runnable or fence.marker("norun") or fence.marker("gpu-only"):
                 continue  # norun and gpu-only blocks do not run on the CPU harness either
             blocks += 1
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
                 if fence.body.lstrip().startswith(">>>"):
                     for example in doctest.DocTestParser().get_examples(fence.body):
-                        try:
+                        # an expected error the page demonstrates
+                        with contextlib.suppress(Exception):
                             exec(compile(example.source, str(page), "single"), namespace)
-                        except Exception:
-                            pass  # an expected error the page demonstrates
                 else:
                     page_name = page.relative_to(ROOT).as_posix()
                     for chunk in code_chunks(fence.body, fence.body_line, page_name, ROOT):
-                        try:
+                        # bare: nothing is checked, and nothing isolates the pages
+                        with contextlib.suppress(Exception):
                             exec(compile(chunk.code, chunk.filename, "exec"), namespace)
-                        except Exception:
-                            pass  # bare: nothing is checked, and nothing isolates the pages
     return blocks
 
 
@@ -78,8 +79,10 @@ def main() -> None:
         return
     names = [page.relative_to(ROOT).as_posix() for page in pages]
     env_python = sys.executable
-    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *names],
-                    env=dict(os.environ, DOCS_DEVICE="cpu"))
+    harness = timed(
+        [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *names],
+        env=dict(os.environ, DOCS_DEVICE="cpu"),
+    )
     bare = timed([env_python, __file__, "--bare", *names])
     print(f"harness (pytest + sybil, all pages): {harness:6.2f} s  (best of {RUNS})")
     print(f"bare (same blocks, one process):     {bare:6.2f} s  (best of {RUNS})")

@@ -8,18 +8,23 @@ from __future__ import annotations
 import pytest
 
 from harness.examples import blocks
-from pagekit.fences import scan
 from harness.plugin import site_sybil
+from pagekit.fences import scan
 from pagekit.includes import code_chunks
 from tests.sites import ROOT, rendered_python_blocks
 
 # Every file MkDocs builds as a page (its Markdown extensions), at any depth.
-PAGES = sorted(page for page in (ROOT / "docs").rglob("*")
-               if page.suffix in {".md", ".markdown", ".mdown", ".mkdn", ".mkd"})
+PAGES = sorted(
+    page
+    for page in (ROOT / "docs").rglob("*")
+    if page.suffix in {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
+)
 
 
 def code_lines(text: str) -> list[str]:
-    return [line.rstrip().expandtabs(4) for line in text.split("\n") if line.strip()]  # as Markdown does
+    return [
+        line.rstrip().expandtabs(4) for line in text.split("\n") if line.strip()
+    ]  # as Markdown does
 
 
 def harness_view(page) -> list[tuple[int, str, str, list[str]]]:
@@ -34,13 +39,17 @@ def harness_view(page) -> list[tuple[int, str, str, list[str]]]:
         block = collected.get(fence.line)
         if block is None:
             assert fence.marker("norun") and fence.marker("norun").reason, (
-                f"{name}, line {fence.line}: a python block the harness neither runs nor marks")
+                f"{name}, line {fence.line}: a python block the harness neither runs nor marks"
+            )
             view.append((fence.line, fence.language, "norun", code_lines(fence.body)))
             continue
         assert block.problem is None, f"{name}, line {fence.line}: {block.problem}"
         if block.kind == "code":
-            lines = [line for chunk in code_chunks(fence.body, fence.body_line, name, ROOT)
-                     for line in (chunk.shown if chunk.is_snippet else chunk.code.split("\n"))]
+            lines = [
+                line
+                for chunk in code_chunks(fence.body, fence.body_line, name, ROOT)
+                for line in (chunk.shown if chunk.is_snippet else chunk.code.split("\n"))
+            ]
             view.append((fence.line, fence.language, "runs", code_lines("\n".join(lines))))
         else:
             view.append((fence.line, fence.language, "runs", code_lines(fence.body)))
@@ -52,16 +61,23 @@ def test_every_python_block_a_reader_sees_is_run_as_shown(page):
     rendered = rendered_python_blocks(page, ROOT)
     harness = harness_view(page)
     name = page.relative_to(ROOT).as_posix()
-    for index, (shown, ours) in enumerate(zip(rendered, harness)):
+    for shown, ours in zip(rendered, harness, strict=False):  # the counts are compared below
         line, language, status, code = ours
-        assert shown[0] == language, f"{name}, line {line}: rendered as {shown[0]}, read as {language}"
+        assert shown[0] == language, (
+            f"{name}, line {line}: rendered as {shown[0]}, read as {language}"
+        )
         assert code_lines(shown[1]) == code, (
-            f"{name}, line {line} ({status}): the harness's code differs from what the reader sees")
+            f"{name}, line {line} ({status}): the harness's code differs from what the reader sees"
+        )
     assert len(rendered) == len(harness), (
         f"{name}: the reader sees {len(rendered)} python blocks, the harness found {len(harness)}; "
         f"first unmatched: "
-        + (f"harness line {harness[len(rendered)][0]}" if len(harness) > len(rendered)
-           else f"rendered block #{len(harness) + 1}: {rendered[len(harness)][1][:80]!r}"))
+        + (
+            f"harness line {harness[len(rendered)][0]}"
+            if len(harness) > len(rendered)
+            else f"rendered block #{len(harness) + 1}: {rendered[len(harness)][1][:80]!r}"
+        )
+    )
 
 
 def test_pages_exist():

@@ -16,8 +16,11 @@ import pytest
 from sitekit import downloads
 from tests.sites import ROOT
 
-CHAPTERS = {page.name: downloads.programs_of(page.read_text(encoding="utf-8"))
-            for page in sorted((ROOT / "docs").glob("*.md")) if page.name not in downloads.NOT_CHAPTERS}
+CHAPTERS = {
+    page.name: downloads.programs_of(page.read_text(encoding="utf-8"))
+    for page in sorted((ROOT / "docs").glob("*.md"))
+    if page.name not in downloads.NOT_CHAPTERS
+}
 EVERY_PROGRAM = sorted({program for found in CHAPTERS.values() for program in found})
 
 
@@ -33,54 +36,72 @@ def unpacked(tmp_path_factory) -> Path:
 
 
 def test_every_chapter_that_includes_a_program_offers_it():
-    assert CHAPTERS["training.md"][:3] == ["snippets/training/linear_models.py",
-                                           "snippets/training/mnist_sample.py",
-                                           "snippets/training/mnist.py"]
+    assert CHAPTERS["training.md"][:3] == [
+        "snippets/training/linear_models.py",
+        "snippets/training/mnist_sample.py",
+        "snippets/training/mnist.py",
+    ]
     for page, programs in CHAPTERS.items():
         for program in programs:
             assert (ROOT / program).is_file(), f"{page} includes {program}, which does not exist"
-    box = downloads.download_box("training.md", CHAPTERS["training.md"],
-                                 ["notebooks/mnist.py"], "")
+    box = downloads.download_box("training.md", CHAPTERS["training.md"], ["notebooks/mnist.py"], "")
     assert "(downloads/training/mnist.py)" in box and "(notebooks/mnist.ipynb)" in box
     assert f"({downloads.ARCHIVE})" in box and "仓库" not in box
-    nested = downloads.download_box("notebooks/x.md", ["snippets/home/first_model.py"], [],
-                                    "https://example.org/repo")
+    nested = downloads.download_box(
+        "notebooks/x.md", ["snippets/home/first_model.py"], [], "https://example.org/repo"
+    )
     assert "(../downloads/home/first_model.py)" in nested
     assert "<https://example.org/repo>" in nested
 
 
 def test_the_box_sits_under_the_title():
-    out = downloads.page_with_download_box("# 标题\n\n正文\n", "index.md",
-                                           ["snippets/home/first_model.py"], ROOT / "docs", "")
-    assert out.startswith("# 标题\n\n??? abstract \"下载本章的程序\"")
+    out = downloads.page_with_download_box(
+        "# 标题\n\n正文\n", "index.md", ["snippets/home/first_model.py"], ROOT / "docs", ""
+    )
+    assert out.startswith('# 标题\n\n??? abstract "下载本章的程序"')
     assert out.endswith("正文\n")
 
 
 def test_the_archive_holds_every_program_the_notebook_and_what_to_install(unpacked):
     for program in EVERY_PROGRAM:
-        assert (unpacked / Path(program).relative_to("snippets")).read_bytes() == \
-            (ROOT / program).read_bytes()
+        assert (unpacked / Path(program).relative_to("snippets")).read_bytes() == (
+            ROOT / program
+        ).read_bytes()
     notebook = json.loads((unpacked / "notebooks" / "mnist.ipynb").read_text(encoding="utf-8"))
     assert notebook["cells"] and notebook["nbformat"] == 4
     for needed in ("mnist.py", "mnist_sample.py", "cjk-subset.ttf"):
         assert (unpacked / "notebooks" / needed).is_file(), needed
     assert (unpacked / "README.txt").is_file()
-    pinned = dict(re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"',
-                             (ROOT / "pyproject.toml").read_text(encoding="utf-8")))
-    wanted = [line for line in (unpacked / "requirements.txt").read_text(encoding="utf-8").splitlines()
-              if line and not line.startswith("#")]
+    pinned = dict(
+        re.findall(
+            r'"([A-Za-z0-9_.-]+)==([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        )
+    )
+    wanted = [
+        line
+        for line in (unpacked / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert wanted == [f"{name}=={pinned[name]}" for name in downloads.EXTRA_REQUIREMENTS]
 
 
 def test_a_program_from_the_archive_runs_as_the_page_shows(unpacked):
-    result = subprocess.run([sys.executable, "first_model.py"], cwd=unpacked / "home",
-                            capture_output=True, text=True, timeout=300,
-                            env={"PATH": "/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": ""})
+    result = subprocess.run(
+        [sys.executable, "first_model.py"],
+        cwd=unpacked / "home",
+        check=False,  # the tests read the exit status themselves
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "CUDA_VISIBLE_DEVICES": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert "3 公斤的预测价格：18.00 元" in result.stdout
     shown = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
-    assert "第 20 步：loss = 0.0000，w = 6.0000" in result.stdout and \
-        "第 20 步：loss = 0.0000，w = 6.0000" in shown
+    assert (
+        "第 20 步：loss = 0.0000，w = 6.0000" in result.stdout
+        and "第 20 步：loss = 0.0000，w = 6.0000" in shown
+    )
 
 
 def test_a_notebook_download_is_the_same_bytes_on_every_build():

@@ -16,7 +16,10 @@ def test_pages_do_not_depend_on_the_harness_seed(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCS_SEED", OTHER_SEED)
     result = run_pytest(ROOT, "docs", f"--docs-drift={record}")
     pages = json.loads(record.read_text(encoding="utf-8"))["pages"]
-    broken = {page: counts for page, counts in pages.items()
-              if counts["failed"] or counts["outputs_differ"] or counts["raises"]}
+    broken = {
+        page: counts
+        for page, counts in pages.items()
+        if counts["failed"] or counts["outputs_differ"] or counts["raises"]
+    }
     assert broken == {}, result.stdout[-4000:]
     assert sum(counts["passed"] for counts in pages.values()) > 300

@@ -32,6 +32,7 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
+from pagekit.fences import scan
 from sitekit import glossary
 from sitekit.glossary_hover import GlossaryHoverExtension, add_hover_to_html
 from tests.sites import FIXTURES, ROOT, render
@@ -41,17 +42,24 @@ MATCHER = glossary.Matcher(ENTRIES)
 # Pages that teach; the glossary itself, the report and the contributing guide are not chapters.
 NOT_CHAPTERS = {"glossary.md", "report.md", "contributing.md"}
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _DEFINITION = re.compile(r"\*\*([^*`\n]+?)\*\*（([^）\n]*)）")
 _ENGLISH = re.compile(r"^[A-Za-z][A-Za-z0-9 .\-'/_]*$")
-_ALIAS = re.compile(r"(?:又称|也称|也叫|或称|亦称|俗称|也译作|又译作|也译为|有人译作|有的译作|有人叫|有人称)"
-                    r"\s*[“\"「]?([\u4e00-\u9fff]{2,8})(?=[”\"」）)，,、。；;：:]|$)")
+_ALIAS = re.compile(
+    r"(?:又称|也称|也叫|或称|亦称|俗称|也译作|又译作|也译为|有人译作|有的译作|有人叫|有人称)"
+    r"\s*[“\"「]?([\u4e00-\u9fff]{2,8})(?=[”\"」）)，,、。；;：:]|$)"
+)
 
 
-ENGLISH_ALONE = {name: entry for entry in ENTRIES if not entry.en_alone
-                 for name in entry.english_names()}
-_ENGLISH_ALONE = re.compile("|".join(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])"
-                                     for name in ENGLISH_ALONE)) if ENGLISH_ALONE else None
+ENGLISH_ALONE = {
+    name: entry for entry in ENTRIES if not entry.en_alone for name in entry.english_names()
+}
+_ENGLISH_ALONE = (
+    re.compile(
+        "|".join(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])" for name in ENGLISH_ALONE)
+    )
+    if ENGLISH_ALONE
+    else None
+)
 
 
 @cache
@@ -72,37 +80,45 @@ def heading_ids(src: str) -> frozenset[str]:
         for token in tokens:
             yield token["id"]
             yield from walk(token["children"])
+
     return frozenset(walk(renderer.toc_tokens))
+
+
+def fenced_lines(text: str) -> dict[int, bool]:
+    """Line number -> whether it is a fence's body line (False: an opening or closing line),
+    for every line of every fence, as the harness's scanner finds them."""
+    lines = {}
+    for fence in scan(text).fences:
+        body = fence.body.count("\n")
+        lines[fence.line] = False
+        lines.update(dict.fromkeys(range(fence.line + 1, fence.line + body + 1), True))
+        lines[fence.line + body + 1] = False
+    return lines
 
 
 def prose_lines(text: str):
     """(line number, text) for each line of prose: no code, comments or link targets."""
-    fence = None
-    for number, line in enumerate(text.splitlines(), 1):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and line.strip() == line.strip()[0] * len(line.strip()) \
-                    and len(line.strip()) >= len(fence):
-                fence = None
+    fenced = fenced_lines(text)
+    for number, line in enumerate(text.split("\n"), 1):
+        if number in fenced:
             continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        line = re.sub(r"(`+).+?\1", " ", line)
-        line = re.sub(r"<!--.*?-->", " ", line)
-        line = re.sub(r"\]\([^)]*\)", "]", line)
-        yield number, line
+        prose = re.sub(r"(`+).+?\1", " ", line)
+        prose = re.sub(r"<!--.*?-->", " ", prose)
+        yield number, re.sub(r"\]\([^)]*\)", "]", prose)
 
 
 def _english_parts(parenthetical: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[，,]", parenthetical)
-            if _ENGLISH.match(part.strip())]
+    return [
+        part.strip() for part in re.split(r"[，,]", parenthetical) if _ENGLISH.match(part.strip())
+    ]
 
 
 def violations(text: str, name: str) -> list[str]:
     """Every place where a page departs from the glossary, as readable messages."""
     by_word = MATCHER.words
-    by_english = {glossary.english_key(n): entry for entry in ENTRIES for n in entry.english_names()}
+    by_english = {
+        glossary.english_key(n): entry for entry in ENTRIES for n in entry.english_names()
+    }
     found = []
     for number, line in prose_lines(text):
         where = f"{name}:{number}"
@@ -111,41 +127,59 @@ def violations(text: str, name: str) -> list[str]:
         for match in _ENGLISH_ALONE.finditer(line) if _ENGLISH_ALONE else ():
             entry = ENGLISH_ALONE[match.group(0)]
             if id(entry) not in named:
-                found.append(f"{where}: “{match.group(0)}”：正文里用“{entry.term}”；英文名只写在"
-                             f"“{entry.term}”旁边，如 **{entry.term}**（{entry.en}）")
+                found.append(
+                    f"{where}: “{match.group(0)}”：正文里用“{entry.term}”；英文名只写在"
+                    f"“{entry.term}”旁边，如 **{entry.term}**（{entry.en}）"
+                )
         defined = {bold.strip() for bold, _ in _DEFINITION.findall(line)}  # reported below
         for _, _, entry, kind in matches:
             if kind == "variant" and id(entry) not in named:
                 word = next(line[s:e] for s, e, en, k in matches if en is entry and k == "variant")
                 if word in defined:
                     continue
-                found.append(f"{where}: “{word}”：本站统一用“{entry.term}”（{entry.en}）；"
-                             f"别名只能写在同时出现“{entry.term}”的那一行，用来解释它")
+                found.append(
+                    f"{where}: “{word}”：本站统一用“{entry.term}”（{entry.en}）；"
+                    f"别名只能写在同时出现“{entry.term}”的那一行，用来解释它"
+                )
                 named.add(id(entry))  # one message per entry and line
-        for bold, parenthetical in _DEFINITION.findall(line):
+        for shown, parenthetical in _DEFINITION.findall(line):
             english = _english_parts(parenthetical)
-            if not english or not glossary.CJK.search(bold):
+            if not english or not glossary.CJK.search(shown):
                 continue  # emphasis, not a definition
-            bold = bold.strip()
+            bold = shown.strip()
             entry, kind = by_word.get(bold, (None, None))
             if kind == "term":
                 known = {glossary.english_key(n) for n in entry.english_names()}
                 if not known & {glossary.english_key(e) for e in english}:
-                    found.append(f"{where}: **{bold}**（{parenthetical}）：术语表里它的英文是 "
-                                 f"{'、'.join(entry.english_names())}；把这个英文名加进 en_also")
+                    found.append(
+                        f"{where}: **{bold}**（{parenthetical}）：术语表里它的英文是 "
+                        f"{'、'.join(entry.english_names())}；把这个英文名加进 en_also"
+                    )
                 continue
             if kind == "variant":
-                found.append(f"{where}: **{bold}** 是“{entry.term}”的别名；定义术语要用“{entry.term}”")
+                found.append(
+                    f"{where}: **{bold}** 是“{entry.term}”的别名；定义术语要用“{entry.term}”"
+                )
                 continue
-            same = next((by_english[glossary.english_key(e)] for e in english
-                         if glossary.english_key(e) in by_english), None)
+            same = next(
+                (
+                    by_english[glossary.english_key(e)]
+                    for e in english
+                    if glossary.english_key(e) in by_english
+                ),
+                None,
+            )
             if same is not None:
-                found.append(f"{where}: **{bold}**（{parenthetical}）：术语表不认识这个译法，"
-                             f"它把 {same.en} 叫作“{same.term}”；改用“{same.term}”，"
-                             f"或把“{bold}”加进该条目的 variants")
+                found.append(
+                    f"{where}: **{bold}**（{parenthetical}）：术语表不认识这个译法，"
+                    f"它把 {same.en} 叫作“{same.term}”；改用“{same.term}”，"
+                    f"或把“{bold}”加进该条目的 variants"
+                )
             else:
-                found.append(f"{where}: **{bold}**（{parenthetical}）：术语表里没有这个术语；"
-                             f"在 glossary.yml 里加一项")
+                found.append(
+                    f"{where}: **{bold}**（{parenthetical}）：术语表里没有这个术语；"
+                    f"在 glossary.yml 里加一项"
+                )
         for alias in _ALIAS.findall(line):
             if alias not in by_word:
                 found.append(f"{where}: 别名“{alias}”不在术语表里；把它加进对应条目的 variants")
@@ -153,6 +187,7 @@ def violations(text: str, name: str) -> list[str]:
 
 
 # --- the data file ----------------------------------------------------------------------
+
 
 def test_entries_are_unique_and_complete():
     ids = [entry.id for entry in ENTRIES]
@@ -171,32 +206,41 @@ def test_every_entry_links_to_a_heading_of_a_chapter():
     for entry in ENTRIES:
         assert entry.page in pages, f"{entry.term}: {entry.page} is not a chapter in the nav"
         ids = heading_ids(entry.page)
-        assert entry.anchor in ids, (f"{entry.term}: {entry.page} has no heading #{entry.anchor}; "
-                                     f"its headings: {sorted(ids)}")
+        assert entry.anchor in ids, (
+            f"{entry.term}: {entry.page} has no heading #{entry.anchor}; "
+            f"its headings: {sorted(ids)}"
+        )
 
 
 @pytest.mark.parametrize("src", sorted({entry.page for entry in ENTRIES}))
 def test_the_page_that_teaches_a_term_uses_it(src):
-    prose = "\n".join(line for _, line in prose_lines(
-        (ROOT / "docs" / src).read_text(encoding="utf-8")))
+    prose = "\n".join(
+        line for _, line in prose_lines((ROOT / "docs" / src).read_text(encoding="utf-8"))
+    )
     missing = [entry.term for entry in ENTRIES if entry.page == src and entry.term not in prose]
     assert missing == [], f"{src} is said to teach these terms but never uses them: {missing}"
 
 
 def test_search_dictionary_keeps_every_term_and_variant_whole():
     import jieba
+
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(io.StringIO(glossary.jieba_dictionary(ENTRIES)))
     split = []
     for entry in ENTRIES:
         for word in (entry.term, *entry.variants):
-            if glossary.CJK.search(word) and " " not in word and len(word) > 1:
-                if word not in tokenizer.lcut(f"我们用{word}来看"):
-                    split.append(word)
+            if (
+                glossary.CJK.search(word)
+                and " " not in word
+                and len(word) > 1
+                and word not in tokenizer.lcut(f"我们用{word}来看")
+            ):
+                split.append(word)
     assert split == [], f"jieba still cuts these words: {split}"
 
 
 # --- the chapters -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("src", chapters())
 def test_chapter_uses_the_glossary_terms(src):
@@ -215,14 +259,14 @@ def reader_text_outside_prose() -> list[tuple[str, str]]:
             for token in tokenize.generate_tokens(source.readline):
                 if token.type in (tokenize.COMMENT, tokenize.STRING):
                     for offset, line in enumerate(token.string.splitlines()):
-                        found.append((f"{program.relative_to(ROOT)}:{token.start[0] + offset}", line))
+                        found.append(
+                            (f"{program.relative_to(ROOT)}:{token.start[0] + offset}", line)
+                        )
     for src in chapters():
-        fence = None
-        for number, line in enumerate((ROOT / "docs" / src).read_text(encoding="utf-8").splitlines(), 1):
-            opening = _FENCE.match(line)
-            if opening and (fence is None or line.strip().startswith(fence)):
-                fence = None if fence else opening.group(1)
-            elif fence:
+        text = (ROOT / "docs" / src).read_text(encoding="utf-8")
+        fenced = fenced_lines(text)
+        for number, line in enumerate(text.split("\n"), 1):
+            if fenced.get(number):
                 found.append((f"docs/{src}:{number}", line))
     for notebook in sorted((ROOT / "docs" / "notebooks").glob("*.py")):
         for number, line in enumerate(notebook.read_text(encoding="utf-8").splitlines(), 1):
@@ -242,7 +286,9 @@ def test_programs_code_and_figures_use_the_glossary_terms():
         named = {id(entry) for _, _, entry, kind in matches if kind == "term"}
         for start, end, entry, kind in matches:
             if kind == "variant" and id(entry) not in named:
-                problems.append(f"{where}: “{line[start:end]}”：本站统一用“{entry.term}”（{entry.en}）")
+                problems.append(
+                    f"{where}: “{line[start:end]}”：本站统一用“{entry.term}”（{entry.en}）"
+                )
                 named.add(id(entry))
     assert problems == [], "\n" + "\n".join(problems)
 
@@ -263,6 +309,7 @@ def test_check_fails_on_a_page_with_unknown_and_variant_terms():
 
 # --- what the build generates ------------------------------------------------------------
 
+
 def test_glossary_page_lists_every_entry_with_its_link():
     page = glossary.glossary_markdown(ENTRIES, glossary.nav_chapters(_config().nav))
     for entry in ENTRIES:
@@ -273,8 +320,10 @@ def test_glossary_page_lists_every_entry_with_its_link():
 def hover(text: str) -> str:
     """A Markdown page as the site renders it, hover definitions included."""
     config = _config()
-    renderer = markdown.Markdown(extensions=[*config["markdown_extensions"], GlossaryHoverExtension(MATCHER)],
-                                 extension_configs=config["mdx_configs"])
+    renderer = markdown.Markdown(
+        extensions=[*config["markdown_extensions"], GlossaryHoverExtension(MATCHER)],
+        extension_configs=config["mdx_configs"],
+    )
     return renderer.convert(text)
 
 
@@ -282,13 +331,18 @@ def test_hover_marks_the_first_prose_occurrence_only():
     marked = hover("## 张量 { #x }\n\n`张量` 和 [张量](#)，逻辑推理不是推理。张量，张量。\n")
     assert marked.count("<abbr") == 2, marked
     assert marked.startswith('<h2 id="x">张量<a class="headerlink"'), marked
-    assert '<p><code>张量</code> 和 <a href="#">张量</a>，逻辑推理不是<abbr title="inference：' in marked
+    assert (
+        '<p><code>张量</code> 和 <a href="#">张量</a>，逻辑推理不是<abbr title="inference：'
+        in marked
+    )
     assert '<abbr title="tensor：' in marked and marked.endswith("</abbr>，张量。</p>")
 
 
 def test_hover_leaves_math_code_blocks_and_admonition_titles_alone():
-    marked = hover("$\\text{张量} x$ 张量\n\n$$\n\\text{梯度}\n$$\n\n```python\n# 损失函数\n```\n\n"
-                   '??? note "优化器"\n\n    梯度，损失函数，优化器\n')
+    marked = hover(
+        "$\\text{张量} x$ 张量\n\n$$\n\\text{梯度}\n$$\n\n```python\n# 损失函数\n```\n\n"
+        '??? note "优化器"\n\n    梯度，损失函数，优化器\n'
+    )
     assert marked.count("<abbr") == 4, marked
     assert "\\text{张量} x\\)</span> <abbr" in marked
     assert "\\text{梯度}\n\\]</div>" in marked and "# 损失函数" in marked
@@ -303,8 +357,10 @@ def test_hover_is_off_where_the_hook_turns_it_off():
 
 def test_hover_in_html_made_elsewhere_marks_the_first_prose_occurrence_only():
     """Notebook pages: mkdocs-jupyter renders them, the same rule applies to its HTML."""
-    html = ('<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>，'
-            '逻辑推理不是推理。张量，张量。</p>')
+    html = (
+        '<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>，'
+        "逻辑推理不是推理。张量，张量。</p>"
+    )
     marked = add_hover_to_html(html, MATCHER)
     assert marked.count("<abbr") == 2, marked
     assert '<h2 id="x">张量</h2><p><code>张量</code> 和 <a href="#">张量</a>' in marked
@@ -313,8 +369,10 @@ def test_hover_in_html_made_elsewhere_marks_the_first_prose_occurrence_only():
 
 
 def test_hover_in_html_made_elsewhere_leaves_math_alone():
-    html = ('<p><span class="arithmatex">\\(\\text{张量} <span>x</span>\\)</span> 张量</p>'
-            '<div class="arithmatex">\\[\\text{梯度}\\]</div><p>梯度</p>')
+    html = (
+        '<p><span class="arithmatex">\\(\\text{张量} <span>x</span>\\)</span> 张量</p>'
+        '<div class="arithmatex">\\[\\text{梯度}\\]</div><p>梯度</p>'
+    )
     marked = add_hover_to_html(html, MATCHER)
     assert marked.count("<abbr") == 2, marked
     assert "\\text{张量} <span>x</span>\\)</span> <abbr" in marked

@@ -35,6 +35,7 @@ def indexed_search(entries: list) -> dict:
 
 # --- the shapes the site has today ------------------------------------------------------
 
+
 def test_the_site_search_plugin_takes_the_jieba_dictionary():
     plugins = load_config(str(ROOT / "mkdocs.yml")).plugins
     internals.use_jieba_user_dictionary(plugins, "/tmp/words.txt")
@@ -42,9 +43,11 @@ def test_the_site_search_plugin_takes_the_jieba_dictionary():
 
 
 def test_search_text_goes_to_the_section_or_else_to_the_page_s_first():
-    entries = [{"location": "nn/", "title": "神经网络", "text": "a"},
-               {"location": "nn/#layer", "title": "层", "text": "b"},
-               {"location": "cnn/", "title": "卷积", "text": "c"}]
+    entries = [
+        {"location": "nn/", "title": "神经网络", "text": "a"},
+        {"location": "nn/#layer", "title": "层", "text": "b"},
+        {"location": "cnn/", "title": "卷积", "text": "c"},
+    ]
     plugins = indexed_search(entries)
     internals.add_search_text(plugins, "nn/", "layer", "+层")
     internals.add_search_text(plugins, "nn/", "no-such-heading", "+页")
@@ -64,6 +67,7 @@ def test_a_site_without_search_is_left_alone():
 
 # --- shapes it does not know: the build stops and says what changed --------------------
 
+
 def _fails(call, *words: str) -> str:
     with pytest.raises(internals.InternalsChanged) as raised:
         call()
@@ -77,32 +81,47 @@ def _fails(call, *words: str) -> str:
 
 def test_another_search_plugin_under_the_search_name_fails_loudly():
     plugins = {"search": MkDocsSearchPlugin()}  # MkDocs' own: no jieba, no Material
-    _fails(lambda: internals.use_jieba_user_dictionary(plugins, "/tmp/w.txt"),
-           "'search' plugin is not Material's", "mkdocs.yml plugins")
+    _fails(
+        lambda: internals.use_jieba_user_dictionary(plugins, "/tmp/w.txt"),
+        "'search' plugin is not Material's",
+        "mkdocs.yml plugins",
+    )
 
 
 def test_a_search_plugin_without_the_jieba_option_fails_loudly():
     plugin = _site_plugins()[internals.SEARCH_PLUGIN]
     stripped = type(plugin)()  # Material's class, but with an options object of another shape
     stripped.config = {"enabled": True}
-    _fails(lambda: internals.use_jieba_user_dictionary({internals.SEARCH_PLUGIN: stripped}, "x"),
-           "no 'jieba_dict_user' option", ".config")
+    _fails(
+        lambda: internals.use_jieba_user_dictionary({internals.SEARCH_PLUGIN: stripped}, "x"),
+        "no 'jieba_dict_user' option",
+        ".config",
+    )
 
 
 def test_a_search_index_kept_another_way_fails_loudly():
     plugins = indexed_search([])
     plugins[internals.SEARCH_PLUGIN].search_index = SimpleNamespace(_entries=[])  # renamed
-    _fails(lambda: internals.add_search_text(plugins, "nn/", "layer", "+"),
-           "no list of index entries", "search_index.entries")
+    _fails(
+        lambda: internals.add_search_text(plugins, "nn/", "layer", "+"),
+        "no list of index entries",
+        "search_index.entries",
+    )
 
 
 def test_search_entries_of_another_shape_fail_loudly():
     plugins = indexed_search([{"location": "nn/", "title": "神经网络", "text": ["a"]}])
-    _fails(lambda: internals.add_search_text(plugins, "nn/", "layer", "+"),
-           "not a dict with 'location' and 'text' strings", "search_index.entries")
+    _fails(
+        lambda: internals.add_search_text(plugins, "nn/", "layer", "+"),
+        "not a dict with 'location' and 'text' strings",
+        "search_index.entries",
+    )
 
 
 def test_changed_search_dialog_markup_fails_loudly():
     page = '<div class="md-search" data-md-component="search" role="search">'
-    _fails(lambda: internals.name_search_dialog(page, "搜索", "nn.md"),
-           "nn.md: Material's search dialog markup", "partials/search.html")
+    _fails(
+        lambda: internals.name_search_dialog(page, "搜索", "nn.md"),
+        "nn.md: Material's search dialog markup",
+        "partials/search.html",
+    )

@@ -12,8 +12,10 @@ from tools.subset_font import TARGET, characters_drawn
 def test_the_subset_font_has_every_character_the_notebook_draws():
     cmap = TTFont(TARGET).getBestCmap()
     missing = [ch for ch in characters_drawn() if ord(ch) not in cmap]
-    assert missing == [], (f"{TARGET.relative_to(ROOT)} lacks {''.join(missing)}: run "
-                           "python tools/subset_font.py DroidSansFallbackFull.ttf")
+    assert missing == [], (
+        f"{TARGET.relative_to(ROOT)} lacks {''.join(missing)}: run "
+        "python tools/subset_font.py DroidSansFallbackFull.ttf"
+    )
 
 
 def test_the_subset_stays_small():

@@ -7,22 +7,25 @@ verification hook renders) unless verification/cuda.json holds a passing GPU run
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
+from pagekit.fences import scan
+from pagekit.records import PageResult, VerificationRecord, read_verification
 from sitekit import verification
-from tests.sites import ROOT
+from tests.sites import ROOT, load_hook, render
 
 CUDA_RECORD = ROOT / "verification" / "cuda.json"
-RECORDS = {mode: json.loads((ROOT / "verification" / f"{mode}.json").read_text(encoding="utf-8"))
-           if (ROOT / "verification" / f"{mode}.json").is_file() else {}
-           for mode in ("cpu", "cuda")}
+RECORDS = {
+    mode: read_verification(ROOT / "verification" / f"{mode}.json") for mode in ("cpu", "cuda")
+}
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n|]")
 _GPU = re.compile(r"GPU|CUDA|显卡")
 _NOT_YET = re.compile(r"尚未|还没|没有|并未")  # anywhere in the sentence
@@ -30,50 +33,61 @@ _CLAUSE_END = re.compile(r"[，,、：:]|——")
 _VERIFIED = re.compile(r"验证|核对|检验|运行过|跑过|测过|真实的输出|真实运行")
 # A clause with one of these says what has not happened yet, what would happen, how to make
 # it happen, or where a record comes from: it claims nothing about a run that took place.
-_NOT_A_CLAIM = re.compile(r"尚未|还没|没有|未|无|不|如果|只要|若|是否|后|才|待|将|会|能|可以|要|"
-                          r"怎样|如何|来自|生成")
+_NOT_A_CLAIM = re.compile(
+    r"尚未|还没|没有|未|无|不|如果|只要|若|是否|后|才|待|将|会|能|可以|要|"
+    r"怎样|如何|来自|生成"
+)
 
 
 def prose(text: str) -> str:
-    """The text outside code fences, inline code and HTML comments."""
-    kept, fence = [], None
-    for line in text.splitlines():
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and line.strip().startswith(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        kept.append(re.sub(r"<!--.*?-->", " ", re.sub(r"(`+).+?\1", " ", line)))
-    return "\n".join(kept)
+    """The text outside code fences (found by the harness's scanner), inline code and HTML
+    comments."""
+    outside, at = [], 0
+    for fence in scan(text).fences:
+        outside.append(text[at : fence.start])
+        at = fence.end
+    outside.append(text[at:])
+    return "\n".join(
+        re.sub(r"<!--.*?-->", " ", re.sub(r"(`+).+?\1", " ", line))
+        for line in "".join(outside).splitlines()
+    )
 
 
 def gpu_claims(text: str) -> list[str]:
     """The sentences that say a GPU verification happened: they speak of verifying, and a
     clause of theirs that names the GPU states it as done."""
-    return [sentence.strip() for sentence in _SENTENCE_END.split(prose(text))
-            if _GPU.search(sentence) and _VERIFIED.search(sentence)
-            and not _NOT_YET.search(sentence)
-            and any(_GPU.search(clause) and not _NOT_A_CLAIM.search(clause)
-                    for clause in _CLAUSE_END.split(sentence))]
+    return [
+        sentence.strip()
+        for sentence in _SENTENCE_END.split(prose(text))
+        if _GPU.search(sentence)
+        and _VERIFIED.search(sentence)
+        and not _NOT_YET.search(sentence)
+        and any(
+            _GPU.search(clause) and not _NOT_A_CLAIM.search(clause)
+            for clause in _CLAUSE_END.split(sentence)
+        )
+    ]
 
 
-def gpu_record_passes(record: dict) -> bool:
-    pages = record.get("pages", {})
+def gpu_record_passes(record: VerificationRecord) -> bool:
+    pages = record.pages
     return bool(pages) and all(verification.gpu_passed(record, key) for key in pages)
 
 
 def test_the_claim_detector_finds_the_claims_this_site_once_made():
     """Sentences the site used to print, before any GPU had run its examples."""
-    for claim in ["- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** 同一段代码在两种设备上必须打印出同样的结果。",
-                  "从零学 PyTorch。页面上的每个示例都在 CPU 和 GPU 上运行并核对过输出。",
-                  "每个 Python 示例都按页面顺序真实运行，页面上印出的每个结果都与代码真实的输出逐字核对——"
-                  "在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
-                  "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，页面上印出的每一个结果"
-                  "都是代码真实的输出**——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
-                  "只能在 GPU 上运行的那几段，也已经在 GPU 上运行验证过。"]:
+    for claim in [
+        "- **既在 CPU 上验证，也在真实的 NVIDIA CUDA GPU 上验证。** "
+        "同一段代码在两种设备上必须打印出同样的结果。",
+        "从零学 PyTorch。页面上的每个示例都在 CPU 和 GPU 上运行并核对过输出。",
+        "每个 Python 示例都按页面顺序真实运行，页面上印出的每个结果都与代码真实的输出逐字核对——"
+        "在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
+        "本站的承诺只有一句话：**页面上的每一段 Python 代码都会被当作测试运行，"
+        "页面上印出的每一个结果"
+        "都是代码真实的输出**"
+        "——在 CPU 上（每次提交的 CI），也在真实的 NVIDIA GPU 上（`docs-test-cuda`）。",
+        "只能在 GPU 上运行的那几段，也已经在 GPU 上运行验证过。",
+    ]:
         assert gpu_claims(claim), claim
     assert gpu_claims("这些示例尚未在 GPU 上运行验证。") == []
 
@@ -84,11 +98,13 @@ def _texts() -> dict[str, str]:
         texts[notebook.relative_to(ROOT).as_posix()] = notebook.read_text(encoding="utf-8")
     texts["README.md"] = (ROOT / "README.md").read_text(encoding="utf-8")
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    texts["site_description (built)"] = verification.describe_site(config["site_description"],
-                                                                   RECORDS["cuda"])
+    texts["site_description (built)"] = verification.describe_site(
+        config["site_description"], RECORDS["cuda"]
+    )
     gpu_only = verification.count_gpu_only_blocks(ROOT / "docs")
     texts["home page summary (built)"] = "\n".join(
-        verification.summary(RECORDS["cpu"], RECORDS["cuda"], gpu_only))
+        verification.summary(RECORDS["cpu"], RECORDS["cuda"], gpu_only)
+    )
     return texts
 
 
@@ -96,8 +112,10 @@ def test_no_gpu_verification_is_claimed_without_a_passing_gpu_record():
     if gpu_record_passes(RECORDS["cuda"]):
         pytest.skip("verification/cuda.json holds a passing GPU run: GPU claims are allowed")
     claims = {name: found for name, text in _texts().items() if (found := gpu_claims(text))}
-    assert claims == {}, (f"{CUDA_RECORD.relative_to(ROOT)} holds no passing GPU run, yet these "
-                          f"sentences claim one: {json.dumps(claims, ensure_ascii=False, indent=1)}")
+    assert claims == {}, (
+        f"{CUDA_RECORD.relative_to(ROOT)} holds no passing GPU run, yet these "
+        f"sentences claim one: {json.dumps(claims, ensure_ascii=False, indent=1)}"
+    )
 
 
 def test_without_a_gpu_record_the_site_says_so_where_it_matters():
@@ -131,12 +149,28 @@ Text.
 """
 
 
-def _annotated(cuda_record: dict) -> str:
-    return verification.annotate(GPU_ONLY_PAGE, "docs/t.md", {}, cuda_record, 2)
+ENTRY = PageResult(
+    torch="2.14.1+cu130",
+    device="NVIDIA H100",
+    date="2026-12-01 10:00 UTC",
+    commit="abc1234",
+    passed=5,
+    skipped=0,
+    failed=0,
+)
+NO_RECORD = VerificationRecord()
+
+
+def _gpu_record(**pages: PageResult) -> VerificationRecord:
+    return VerificationRecord(pages={f"docs/{name}.md": entry for name, entry in pages.items()})
+
+
+def _annotated(cuda_record: VerificationRecord) -> str:
+    return verification.annotate(GPU_ONLY_PAGE, "docs/t.md", NO_RECORD, cuda_record, 2)
 
 
 def test_every_gpu_only_block_is_marked_unverified_without_a_record():
-    page = _annotated({})
+    page = _annotated(NO_RECORD)
     assert page.count(f'!!! warning "{verification.NOT_YET}"') == 2, page
     # The note sits right before the marker, at the block's own indentation, so it renders
     # next to the block, inside the admonition for the second one.
@@ -148,34 +182,130 @@ def test_every_gpu_only_block_is_marked_unverified_without_a_record():
 
 
 def test_a_passing_gpu_record_flips_the_notes_and_a_failing_one_does_not():
-    entry = {"torch": "2.14.1+cu130", "device": "NVIDIA H100", "date": "2026-12-01 10:00 UTC",
-             "commit": "abc1234", "passed": 5, "skipped": 0, "failed": 0}
-    passing = _annotated({"pages": {"docs/t.md": entry}})
+    passing = _annotated(_gpu_record(t=ENTRY))
     assert verification.NOT_YET not in passing
     assert passing.count('!!! success "已在 GPU 上运行验证"') == 2
     assert "NVIDIA H100" in passing
-    failing = _annotated({"pages": {"docs/t.md": {**entry, "failed": 1}}})
+    failing = _annotated(_gpu_record(t=dataclasses.replace(ENTRY, failed=1)))
     assert failing.count(f'!!! warning "{verification.NOT_YET}"') == 2
-    other_page = _annotated({"pages": {"docs/other.md": entry}})
+    other_page = _annotated(_gpu_record(other=ENTRY))
     assert other_page.count(f'!!! warning "{verification.NOT_YET}"') == 2
 
 
+@dataclasses.dataclass
+class _PartialResult(PageResult):
+    partial: bool = True  # the field the harness adds for a page only part of which ran
+
+
+def test_a_partial_run_is_never_verified():
+    partial = _PartialResult(**dataclasses.asdict(ENTRY))
+    assert verification.gpu_passed(_gpu_record(t=partial), "docs/t.md") is None
+    assert _annotated(_gpu_record(t=partial)).count(f'!!! warning "{verification.NOT_YET}"') == 2
+    assert not verification.stamp("cuda", partial).verified
+    assert verification.stamp("cuda", ENTRY).verified
+
+
 def test_summary_and_description_follow_the_records():
-    entry = {"torch": "2.14.1+cu130", "device": "NVIDIA H100", "date": "2026-12-01 10:00 UTC",
-             "commit": "abc1234", "passed": 5, "skipped": 0, "failed": 0}
-    record = {"pages": {"docs/t.md": entry}}
-    assert verification.NOT_YET in verification.describe_site("站点。", {})
+    record = _gpu_record(t=ENTRY)
+    assert verification.NOT_YET in verification.describe_site("站点。", NO_RECORD)
     assert verification.NOT_YET not in verification.describe_site("站点。", record)
     assert "NVIDIA H100" in verification.describe_site("站点。", record)
-    without = "\n".join(verification.summary({}, {}, 13))
+    without = "\n".join(verification.summary(NO_RECORD, NO_RECORD, 13))
     assert verification.NOT_YET in without and "13 段" in without
-    with_gpu = "\n".join(verification.summary({}, record, 13))
+    with_gpu = "\n".join(verification.summary(NO_RECORD, record, 13))
     assert verification.NOT_YET not in with_gpu and "NVIDIA H100" in with_gpu
 
 
 def test_the_home_page_summary_is_rendered_in_place():
-    page = "!!! success \"t\"\n\n    - a\n    - b：\n        <!-- verification-summary -->\n    - c\n"
-    out = verification.annotate(page, "docs/index.md", {}, {}, 3)
+    page = '!!! success "t"\n\n    - a\n    - b：\n        <!-- verification-summary -->\n    - c\n'
+    out = verification.annotate(page, "docs/index.md", NO_RECORD, NO_RECORD, 3)
     lines = out.splitlines()
     assert lines[4].startswith("        - **CPU") and lines[5].startswith("        - **GPU")
     assert lines[6] == "    - c"
+
+
+# Every way of typing the marker that the harness reads as gpu-only (it skips these blocks on
+# the CPU), so every one must carry the note.
+TYPED_GPU_ONLY_PAGE = """# t
+
+<!-- gpu-only：全角冒号 -->
+```python
+>>> 1
+1
+```
+
+<!-- GPU only: 大写、空格 -->
+```py3
+>>> 2
+2
+```
+
+<!-- timeout: 300 叠在上面的标记 -->
+<!--gpu_only：下划线-->
+```python
+>>> 3
+3
+```
+
+> <!-- gpu-only: 引用块里 -->
+> ```python
+> >>> 4
+> 4
+> ```
+
+<!-- gpu-only\u200b: 名字里夹着零宽空格 -->
+```python
+>>> 5
+5
+```
+"""
+
+
+def _built_html(markdown_text: str, tmp_path, cuda_record: VerificationRecord) -> str:
+    """The page through the real hook (on_page_markdown) and the site's Markdown set-up."""
+    hook = load_hook("verification")
+    hook._build.by_mode = {"cpu": NO_RECORD, "cuda": cuda_record}
+    hook._build.gpu_only_blocks = 5
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="t.md"))
+    source = tmp_path / "t.md"
+    source.write_text(hook.on_page_markdown(markdown_text, page, None, None), encoding="utf-8")
+    return render(source)[0]
+
+
+def test_every_typed_gpu_only_marker_gets_its_note_on_the_built_page(tmp_path):
+    from harness.examples import blocks
+
+    gpu_only = [block for block in blocks(TYPED_GPU_ONLY_PAGE, "docs/t.md", ROOT) if block.gpu_only]
+    assert len(gpu_only) == 5 and not any(block.problem for block in gpu_only)
+    built = _built_html(TYPED_GPU_ONLY_PAGE, tmp_path, NO_RECORD)
+    title = f'<p class="admonition-title">{verification.NOT_YET}</p>'
+    assert built.count(title) == 5, built
+    # The note comes before each block, and the stacked markers stay with their fence.
+    assert built.index(title) < built.index(" highlight")
+    assert re.search(r"<blockquote>\s*<div class=\"admonition warning\">", built), built
+    annotated = verification.annotate(TYPED_GPU_ONLY_PAGE, "docs/t.md", NO_RECORD, NO_RECORD, 5)
+    assert [len(f.markers) for f in scan(annotated).marked("gpu-only")] == [1, 1, 2, 1, 1]
+    assert scan(annotated).stray_markers == []
+    passing = _built_html(TYPED_GPU_ONLY_PAGE, tmp_path, _gpu_record(t=ENTRY))
+    assert passing.count('<p class="admonition-title">已在 GPU 上运行验证</p>') == 5
+
+
+def test_the_gpu_only_count_uses_the_harness_scanner(tmp_path):
+    (tmp_path / "t.md").write_text(TYPED_GPU_ONLY_PAGE, encoding="utf-8")
+    assert verification.count_gpu_only_blocks(tmp_path) == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# t\n\n```py3\nprint(1)\n```\n",
+        "# t\n\n> ```python\n> print(1)\n> ```\n",
+        "# t\n\n!!! note\n\n    ~~~pycon\n    >>> 1\n    1\n    ~~~\n",
+    ],
+)
+def test_a_page_with_only_an_unusual_python_fence_has_code(text):
+    assert verification.page_note("t.md", text) is None
+
+
+def test_a_page_without_python_fences_has_no_code():
+    assert verification.page_note("t.md", "# t\n\n```bash\nls\n```\n\n`python` 行内\n") is not None

@@ -80,28 +80,36 @@ def test_a_page_opened_from_a_search_result_loads_the_index_to_mark_the_words(pa
 
 # A preferred term and another translation of it (glossary.yml): either finds the glossary
 # entry and the section of the chapter that teaches the term.
-@pytest.mark.parametrize("query, entry, taught", [
-    ("自动求导", "glossary/#autograd", "autograd/"),
-    ("自动微分", "glossary/#autograd", "autograd/"),
-    ("叶子节点", "glossary/#leaf-node", "autograd/#leaf"),
-    ("叶节点", "glossary/#leaf-node", "autograd/#leaf"),
-    ("批量", "glossary/#batch", "tensors/#image-batch"),
-    ("批次", "glossary/#batch", "tensors/#image-batch"),
-    ("周期", "glossary/#epoch", "training/#mnist-train"),  # 时代 finds nothing: a search stop word
-    ("全连接层", "glossary/#linear-layer", "nn/#layer"),
-    ("卷积核", "glossary/#kernel", "cnn/#why"),
-    ("滤波器", "glossary/#kernel", "cnn/#why"),
-    ("池化", "glossary/#pooling", "cnn/#pooling"),
-    ("批量归一化", "glossary/#batch-normalization", "cnn/#batchnorm"),
-    ("数据增强", "glossary/#data-augmentation", "data/#augmentation"),
-    ("数据扩增", "glossary/#data-augmentation", "data/#augmentation"),
-    ("验证集", "glossary/#validation-set", "data/#split"),
-    ("骨干网络", "glossary/#backbone", "transfer/#what"),
-    ("早停", "glossary/#early-stopping", "toolkit/#stopping"),
-    ("提前停止", "glossary/#early-stopping", "toolkit/#stopping"),
-])
-def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(page, base_url, query,
-                                                                       entry, taught):
+@pytest.mark.parametrize(
+    "query, entry, taught",
+    [
+        ("自动求导", "glossary/#autograd", "autograd/"),
+        ("自动微分", "glossary/#autograd", "autograd/"),
+        ("叶子节点", "glossary/#leaf-node", "autograd/#leaf"),
+        ("叶节点", "glossary/#leaf-node", "autograd/#leaf"),
+        ("批量", "glossary/#batch", "tensors/#image-batch"),
+        ("批次", "glossary/#batch", "tensors/#image-batch"),
+        (
+            "周期",
+            "glossary/#epoch",
+            "training/#mnist-train",
+        ),  # 时代 finds nothing: a search stop word
+        ("全连接层", "glossary/#linear-layer", "nn/#layer"),
+        ("卷积核", "glossary/#kernel", "cnn/#why"),
+        ("滤波器", "glossary/#kernel", "cnn/#why"),
+        ("池化", "glossary/#pooling", "cnn/#pooling"),
+        ("批量归一化", "glossary/#batch-normalization", "cnn/#batchnorm"),
+        ("数据增强", "glossary/#data-augmentation", "data/#augmentation"),
+        ("数据扩增", "glossary/#data-augmentation", "data/#augmentation"),
+        ("验证集", "glossary/#validation-set", "data/#split"),
+        ("骨干网络", "glossary/#backbone", "transfer/#what"),
+        ("早停", "glossary/#early-stopping", "toolkit/#stopping"),
+        ("提前停止", "glossary/#early-stopping", "toolkit/#stopping"),
+    ],
+)
+def test_search_finds_glossary_entry_and_chapter_for_term_and_variant(
+    page, base_url, query, entry, taught
+):
     hrefs = search(page, base_url, query)
     assert any(href.endswith(entry) for href in hrefs), hrefs
     assert any(taught in href and "glossary/" not in href for href in hrefs), hrefs
@@ -125,8 +133,9 @@ def test_glossary_page_links_every_entry_into_a_chapter(page, base_url):
     assert entries.count() >= 80
     links = page.locator("article li:has-text('讲解') a")
     assert links.count() == entries.count()
-    assert all("glossary/" not in links.nth(i).evaluate("a => a.href")
-               for i in range(links.count()))
+    assert all(
+        "glossary/" not in links.nth(i).evaluate("a => a.href") for i in range(links.count())
+    )
 
 
 def test_dark_mode_toggle_switches_scheme(page, base_url):

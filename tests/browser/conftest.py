@@ -13,8 +13,8 @@ import functools
 import gzip
 import http.server
 import io
-import re
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -27,8 +27,15 @@ SITE = ROOT / os.environ.get("DOCS_BROWSER_SITE", "build/browser-site")
 PREFIX = os.environ.get("DOCS_BROWSER_PREFIX", "/pytorch-rumen/")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags that keep Chromium from calling out on its own (updates, sync, field trials).
-QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+QUIET_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # git-ignored, for a human to look at
 
 
@@ -36,14 +43,20 @@ def site_pages() -> list[str]:
     """Every page of the built site, as paths relative to its root ("", "tensors/", ...)."""
     if not SITE.is_dir():
         return []
-    folders = (p.parent.relative_to(SITE).as_posix() for p in SITE.rglob("index.html")
-               if p.parent.name not in {"404", "search"} and "assets" not in p.parts)
+    folders = (
+        p.parent.relative_to(SITE).as_posix()
+        for p in SITE.rglob("index.html")
+        if p.parent.name not in {"404", "search"} and "assets" not in p.parts
+    )
     return sorted("" if folder == "." else folder + "/" for folder in folders)
 
 
 def external_requests(urls: list[str]) -> list[str]:
-    return [url for url in urls
-            if urlparse(url).hostname not in {"127.0.0.1", None} and not url.startswith("data:")]
+    return [
+        url
+        for url in urls
+        if urlparse(url).hostname not in {"127.0.0.1", None} and not url.startswith("data:")
+    ]
 
 
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -59,8 +72,11 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if (not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or not kind.startswith(COMPRESSED_TYPES)):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not kind.startswith(COMPRESSED_TYPES)
+        ):
             return super().send_head()
         if self.path.split("?")[0].endswith("/") is False and path.name == "index.html":
             return super().send_head()  # let the base class redirect "dir" to "dir/"
