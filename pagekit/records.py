@@ -10,6 +10,12 @@ Standard library only: it is imported by the harness on a GPU machine that has n
 
 Every record carries ``format``; a reader refuses a record of another format with a message
 that says how to remake it, instead of building a page from fields that are not there.
+
+Format 3 adds ``partial`` (a page some of whose examples were not selected: ``-k``,
+``--deselect``, a node id; such an entry is never shown as verified) and ``seed`` (the random
+seed the pages started from).  A format-2 drift record is still read (the committed ones come
+from whole runs; it only reports differences), a format-2 verification record is not: it may
+hold a filtered run counted as a full one.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-FORMAT = 2
+FORMAT = 3
+DRIFT_FORMATS_READ = (2, 3)  # the new fields have defaults
 
 
 class RecordError(Exception):
@@ -32,6 +39,7 @@ class Stamp:
     date: str  # "YYYY-MM-DD HH:MM UTC"
     commit: str  # short hash, "+changes" when docs/ or snippets/ had uncommitted changes
     cuda: str | None = None
+    seed: int | None = None  # the seed every page process started from (random per run)
 
 
 @dataclass
@@ -40,6 +48,9 @@ class PageResult(Stamp):
     failed: int = 0
     skipped: int = 0
     cuda_examples: int | None = None  # GPU runs: examples that created CUDA tensors
+    # Some of the page's examples were not selected (-k, --deselect, a node id): what ran
+    # passed or failed, but the page as a whole was not verified.
+    partial: bool = False
 
 
 @dataclass
@@ -57,6 +68,7 @@ class DriftPage:
     outputs_differ: list[dict]  # line, kind, expected, got, problem
     raises: list[dict]  # line, error
     warnings: list[dict]  # line, category, message, where, caller, deprecation
+    partial: bool = False  # some of the page's examples were not selected
 
 
 @dataclass
@@ -77,9 +89,9 @@ def _build(cls, data: dict, where: str):
         raise RecordError(f"{where}: {error}") from None
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path, formats: tuple[int, ...] = (FORMAT,)) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT:
+    if data.get("format") not in formats:
         raise RecordError(
             f"{path}: record format {data.get('format', 1)}, this code reads format {FORMAT}; "
             f"remake it with the test run that writes it (see README)"
@@ -102,7 +114,7 @@ def read_verification(path: Path) -> VerificationRecord:
 
 
 def read_drift(path: Path) -> DriftRecord:
-    data = _read_json(path)
+    data = _read_json(path, DRIFT_FORMATS_READ)
     record = _build(DriftRecord, data, str(path))
     record.pages = {
         page: _build(DriftPage, entry, f"{path} {page}")

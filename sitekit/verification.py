@@ -36,7 +36,7 @@ def gpu_passed(cuda_record: dict, page_key: str) -> dict | None:
     """The GPU record's entry for this page if it ran there with no failure, else None."""
     entry = cuda_record.get("pages", {}).get(page_key)
     if entry and entry.get("failed", 1) == 0 and entry.get("passed", 0) > 0:
-        return entry
+        return None if entry.get("partial") else entry  # a filtered run verified no page
     return None
 
 
@@ -130,7 +130,8 @@ def stamp(mode: str, entry: dict | None) -> dict:
         return {"label": MODES[mode], "verified": False}
     return {
         "label": MODES[mode],
-        "verified": entry["failed"] == 0 and entry["passed"] > 0,
+        "verified": entry["failed"] == 0 and entry["passed"] > 0 and not entry.get("partial"),
+        "partial": bool(entry.get("partial")),
         "torch": entry["torch"],
         "device": entry["device"],
         "date": entry["date"],
