@@ -9,8 +9,9 @@ import pytest
 from sitekit import report
 from pagekit.fences import find_fences
 from harness.plugin import site_sybil
-from tests.sites import (FIXTURES, ROOT, make_site, rendered_python_blocks, run_build,
-                         run_pytest)
+from sitekit import verification
+from tests.sites import (FIXTURES, ROOT, make_site, module_pytester, rendered_python_blocks,
+                         run_build, run_inprocess, run_pytest)
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
 DEMO_SNIPPET = (FIXTURES / "demo_snippet.py").read_text(encoding="utf-8")
@@ -22,17 +23,45 @@ def fence_site(tmp_path):
     return make_site(tmp_path, {"docs/index.md": EVERY_FENCE}, SNIPPETS)
 
 
-def test_every_fence_kind_is_collected_and_passes(fence_site):
+def test_every_fence_kind_is_collected_and_passes(fence_site, pytester):
     page = fence_site / "docs" / "index.md"
     rendered = rendered_python_blocks(page, fence_site)
     collected = list(site_sybil(fence_site).parse(page).examples())
     assert (len(rendered), len(collected)) == (9, 8)  # the norun block is not collected
 
-    result = run_pytest(fence_site, "docs")
+    result = run_inprocess(pytester, fence_site, "docs")
     assert result.returncode == 0, result.stdout
     assert "7 passed, 1 skipped" in result.stdout  # the gpu-only block skips on the CPU
     record = json.loads((fence_site / "verification" / "cpu.json").read_text(encoding="utf-8"))
     assert record["pages"]["docs/index.md"]["passed"] == 7
+    assert record["pages"]["docs/index.md"]["partial"] is False
+
+
+# A page with a wrong output; -k, --deselect or a node id that leaves it out must not record
+# the page as passed: its entry is partial, and the site never shows it as verified.
+PARTIAL_PAGE = "# t\n\n```python\n>>> 1 + 1\n2\n```\n\n```python\n>>> 2 + 2\n5\n```\n"
+
+
+@pytest.mark.parametrize("selection", [["-k", "line:3", "docs"],
+                                       ["--deselect", "docs/index.md::line:8,column:1", "docs"],
+                                       ["docs/index.md::line:3,column:1"]])
+def test_a_filtered_run_records_the_page_as_partial_never_verified(tmp_path, pytester, selection):
+    site = make_site(tmp_path, {"docs/index.md": PARTIAL_PAGE})
+    result = run_inprocess(pytester, site, *selection)
+    assert result.returncode == 0, result.stdout
+    assert "1 passed" in result.stdout
+    assert "partial: only some examples of docs/index.md were selected" in result.stdout
+    record = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))
+    entry = record["pages"]["docs/index.md"]
+    assert (entry["passed"], entry["failed"], entry["partial"]) == (1, 0, True)
+    assert record["format"] == 3
+    assert verification.stamp("cpu", entry)["verified"] is False
+    assert verification.gpu_passed({"pages": {"docs/index.md": entry}}, "docs/index.md") is None
+    whole = run_inprocess(pytester, site, "docs")  # the whole page: its failure is recorded
+    entry = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))[
+        "pages"]["docs/index.md"]
+    assert whole.returncode == 1
+    assert (entry["passed"], entry["failed"], entry["partial"]) == (1, 1, False)
 
 
 # Each broken page, and what its failure must say.  All run in one pytest subprocess.
@@ -101,14 +130,14 @@ LINEAR_REGRESSION = ("# --8<-- [start:train]\nimport torch\nfrom torch import nn
 
 
 @pytest.fixture(scope="module")
-def broken_run(tmp_path_factory):
+def broken_run(request, tmp_path_factory):
     pages = {f"docs/{name}.md": text for name, (text, _) in BROKEN_PAGES.items()}
     pages.update(CONTRIBUTING_FAILURES)
     pages["docs/warns_marked.md"] = PASSING_WARNINGS_PAGE
     snippets = {"snippets/x/boom.py": BOOM,
                 "snippets/training/linear_regression.py": LINEAR_REGRESSION}
     site = make_site(tmp_path_factory.mktemp("broken"), pages, snippets)
-    result = run_pytest(site, "docs")
+    result = run_inprocess(module_pytester(request, tmp_path_factory), site, "docs")
     result.site = site
     return result
 
@@ -142,10 +171,11 @@ def test_failure_reports_shown_in_contributing_are_real(broken_run):
                 assert line.strip("_ ") in got, f"contributing.md shows a line the harness never prints: {line}"
 
 
-def test_missing_snippet_section_fails_tests_and_build(tmp_path):
+@pytest.mark.slow  # a real mkdocs build
+def test_missing_snippet_section_fails_tests_and_build(tmp_path, pytester):
     page = '# t\n\n```python\n--8<-- "snippets/demo/demo_snippet.py:nowhere"\n```\n'
     site = make_site(tmp_path, {"docs/index.md": page}, SNIPPETS)
-    tests = run_pytest(site, "docs")
+    tests = run_inprocess(pytester, site, "docs")
     assert tests.returncode == 1
     assert "section 'nowhere' not found in snippets/demo/demo_snippet.py" in tests.stdout
     build = run_build(site)
@@ -153,6 +183,7 @@ def test_missing_snippet_section_fails_tests_and_build(tmp_path):
     assert "nowhere" in build.stdout + build.stderr
 
 
+@pytest.mark.slow  # another device: a pytest subprocess
 def test_cuda_session_without_gpu_fails_with_its_message(tmp_path):
     page = "# t\n\n```python\n>>> 1\n1\n```\n"
     result = run_pytest(make_site(tmp_path, {"docs/index.md": page}), "docs", device="cuda")
@@ -215,10 +246,15 @@ NO_LONGER_RAISES = ("# t\n\n```python\nimport warnings\n\nwarnings.warn(\"只是
 
 
 @pytest.fixture(scope="module")
-def update_runs(tmp_path_factory):
+def update_runs(request, tmp_path_factory):
     pages = {"docs/tensors.md": OUTPUTS_BROKEN, "docs/autograd.md": NOW_RAISES,
              "docs/no_longer_raises.md": NO_LONGER_RAISES}
     site = make_site(tmp_path_factory.mktemp("update"), pages)
+    tester = module_pytester(request, tmp_path_factory)
+
+    def run_pytest(site, *args):
+        return run_inprocess(tester, site, *args)
+
     drift = run_pytest(site, "docs", "--docs-drift=verification/drift/here.json")
     drift_record = json.loads((site / "verification" / "drift" / "here.json").read_text(encoding="utf-8"))
     wrote_cpu_record = (site / "verification" / "cpu.json").exists()
