@@ -23,6 +23,7 @@ from . import (  # device first: it hides the GPU early
     page_process,
     processes,
     record,
+    shards,
 )
 from .examples import make_parser
 from .run_state import RUN, LeftRunning, Run
@@ -101,7 +102,9 @@ def pytest_addoption(parser) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-split's: shards.take_over() replaces its split
 def pytest_configure(config) -> None:
+    config.stash[shards.SHARDED] = shards.take_over(config)
     drift = config.getoption("docs_drift", None)
     run = Run(
         root=config.rootpath,
@@ -152,7 +155,10 @@ def _page_of(nodeid: str) -> str | None:
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """--docs-cache: leave out the pages whose content hash passed last time."""
+    """--splits/--group: this shard's files; --docs-cache: leave out the pages whose content
+    hash passed last time."""
+    if config.stash.get(shards.SHARDED, False):
+        shards.select(config, items)
     if not config.getoption("docs_cache", False):
         return
     run = config.stash[RUN]

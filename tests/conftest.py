@@ -12,3 +12,25 @@ def pytester(request, tmp_path_factory, monkeypatch):
     """pytest's pytester, once torch is imported and the fork server runs (sites.preload)."""
     preload()
     return pytest.Pytester(request, tmp_path_factory, monkeypatch, _ispytest=True)
+
+
+@pytest.fixture(scope="session")
+def downloaded(tmp_path_factory):
+    """The archive of every chapter's programs, as a reader downloads it (sitekit/downloads.py),
+    unpacked once: a copy of it is where programs run (tests/test_snippets_standalone.py)."""
+    import zipfile
+
+    from sitekit import downloads
+    from tests.sites import ROOT
+
+    chapters = [page for page in sorted((ROOT / "docs").glob("*.md"))
+                if page.name not in downloads.NOT_CHAPTERS]
+    programs = sorted({program for page in chapters
+                       for program in downloads.programs_of(page.read_text(encoding="utf-8"))})
+    where = tmp_path_factory.mktemp("reader")
+    archive = where / "pytorch-rumen-code.zip"
+    archive.write_bytes(downloads.build_archive(ROOT, programs))
+    with zipfile.ZipFile(archive) as opened:
+        assert {name.split("/")[0] for name in opened.namelist()} == {downloads.FOLDER}
+        opened.extractall(where)
+    return where / downloads.FOLDER

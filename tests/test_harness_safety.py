@@ -1,7 +1,8 @@
 """The harness is safe and exact by construction: every case here once broke it.
 
-Each case is a page in a throw-away copy of the site (tests/sites.py), run by a real pytest
-subprocess, so a regression can only harm that copy.  Pages whose names start with a
+Each case is a page in a throw-away copy of the site (tests/sites.py), run by pytest in this
+process (pytester; the pages run in their own processes as always), so a regression can only
+harm that copy; the runs that are interrupted or killed are real pytest or nox subprocesses.  Pages whose names start with a
 letter run in that order.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, make_site, run_pytest
+from tests.sites import ROOT, make_site, module_pytester, run_inprocess
 
 FENCE = "```"
 
@@ -200,12 +201,17 @@ PASSING = {"a01_chdir", "a08_after_leaks", "a14_main_module", "a15_executor", "b
 
 
 @pytest.fixture(scope="module")
-def edge_run(tmp_path_factory):
+def tester(request, tmp_path_factory):
+    return module_pytester(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def edge_run(tester, tmp_path_factory):
     site = make_site(tmp_path_factory.mktemp("edges"), PAGES, SNIPPETS)
     subprocess.run(["git", "init", "-q"], cwd=site, check=True)
     Path(str(SENTINEL) + ".pid").unlink(missing_ok=True)
     started = time.monotonic()
-    result = run_pytest(site, "docs", env={"TMPDIR": str(EDGE_TMP)})
+    result = run_inprocess(tester, site, "docs", env={"TMPDIR": str(EDGE_TMP)})
     result.seconds = time.monotonic() - started
     result.site = site
     return result
@@ -252,14 +258,15 @@ def test_leftover_child_process_is_stopped(edge_run, suffix):
     assert _gone(pid)
 
 
-def test_collect_only_is_not_a_failure(edge_run):
-    result = run_pytest(edge_run.site, "--collect-only", "docs", env={"TMPDIR": str(EDGE_TMP)})
+def test_collect_only_is_not_a_failure(edge_run, tester):
+    result = run_inprocess(tester, edge_run.site, "--collect-only", "docs",
+                           env={"TMPDIR": str(EDGE_TMP)})
     assert result.returncode == 0, result.stdout[-2000:]
 
 
 def test_a_page_whose_process_died_is_not_recorded_but_others_are(edge_run):
     record = json.loads((edge_run.site / "verification" / "cpu.json").read_text(encoding="utf-8"))
-    assert record["format"] == 2
+    assert record["format"] == 3
     assert record["pages"]["docs/a04_os_exit.md"]["failed"] == 2
     assert record["pages"]["docs/a08_after_leaks.md"]["passed"] == 1
     assert edge_run.returncode == 1
@@ -285,7 +292,7 @@ torch.set_printoptions(precision=2)
 torch.set_grad_enabled(False)
 torch.use_deterministic_algorithms(True)
 torch.autograd.set_detect_anomaly(True)
-torch.set_num_threads(1)
+torch.set_num_threads(3)
 np.set_printoptions(precision=1)
 warnings.simplefilter("error")
 os.environ["DOCS_LEAK"] = "1"
@@ -305,8 +312,8 @@ CHECKER = page(py("""
 (torch.float32, tensor([0.3333]))
 >>> torch.is_grad_enabled(), torch.are_deterministic_algorithms_enabled()
 (True, False)
->>> torch.is_anomaly_enabled(), torch.get_num_threads() == os.cpu_count()
-(False, True)
+>>> torch.is_anomaly_enabled(), torch.get_num_threads()   # the harness's fixed thread count
+(False, 1)
 >>> np.array([1/3])
 array([0.33333333])
 >>> "DOCS_LEAK" in os.environ, "/leak" in sys.path, "snippets_leak" in sys.modules
@@ -328,14 +335,14 @@ def isolation_site(tmp_path_factory):
 @pytest.mark.parametrize("order", [["docs/polluter.md", "docs/checker.md"],
                                    ["docs/checker.md", "docs/polluter.md"],
                                    ["docs/checker.md"]])
-def test_a_page_starts_pristine_whatever_ran_before(isolation_site, order):
-    result = run_pytest(isolation_site, *order)
+def test_a_page_starts_pristine_whatever_ran_before(isolation_site, tester, order):
+    result = run_inprocess(tester, isolation_site, *order)
     assert result.returncode == 0, result.stdout[-3000:]
     assert f"{len(order)} passed" in result.stdout
 
 
-def test_a_page_releases_its_memory(isolation_site):
-    result = run_pytest(isolation_site, "docs/polluter.md", "docs/checker.md")
+def test_a_page_releases_its_memory(isolation_site, tester):
+    result = run_inprocess(tester, isolation_site, "docs/polluter.md", "docs/checker.md")
     memory = re.search(r"the pytest process used (\d+) MB before the first page and (\d+) MB after",
                        result.stdout)
     peak = re.search(r"largest: docs/polluter.md, peak (\d+) MB", result.stdout)
@@ -344,15 +351,16 @@ def test_a_page_releases_its_memory(isolation_site):
     assert int(memory.group(2)) - int(memory.group(1)) < 50  # and never in pytest's
 
 
-def test_update_never_writes_a_leak_into_a_correct_page(isolation_site):
+def test_update_never_writes_a_leak_into_a_correct_page(isolation_site, tester):
     before = (isolation_site / "docs" / "checker.md").read_bytes()
-    result = run_pytest(isolation_site, "docs/polluter.md", "docs/checker.md", "--docs-update")
+    result = run_inprocess(tester, isolation_site, "docs/polluter.md", "docs/checker.md",
+                           "--docs-update")
     assert "docs-update: rewrote 0 shown outputs" in result.stdout, result.stdout[-2000:]
     assert (isolation_site / "docs" / "checker.md").read_bytes() == before
 
 
 # --- docs-update keeps every byte it does not change -------------------------------------------
-def test_update_keeps_line_endings_and_unicode_line_separators(tmp_path):
+def test_update_keeps_line_endings_and_unicode_line_separators(tmp_path, pytester):
     right = page("第一段\u2028同一段里的换行符 U+2028。", py(">>> print('好')\n好"),
                  py("print(1)\nprint(2)", "1\n2"))
     wrong = right.replace("好\n```", "坏\n```").replace("1\n2\n```", "1\n3\n```")
@@ -361,7 +369,7 @@ def test_update_keeps_line_endings_and_unicode_line_separators(tmp_path):
     (site / "docs").mkdir(exist_ok=True)
     (site / "docs" / "crlf.md").write_bytes(crlf_wrong.encode())
     (site / "docs" / "lf.md").write_bytes(wrong.encode())
-    result = run_pytest(site, "docs", "--docs-update")
+    result = run_inprocess(pytester, site, "docs", "--docs-update")
     assert "rewrote 4 shown outputs in 2 pages" in result.stdout, result.stdout[-3000:]
     assert (site / "docs" / "crlf.md").read_bytes() == crlf_right.encode()
     assert (site / "docs" / "lf.md").read_bytes() == right.encode()
@@ -405,6 +413,7 @@ def _scratch_clone(tmp_path: Path) -> Path:
     return clone
 
 
+@pytest.mark.slow  # a real nox run
 @pytest.mark.skipif(not (ROOT / ".nox" / "docs-env" / "bin" / "python").exists(),
                     reason="needs the nox environment (nox -s docs-test makes it)")
 def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
@@ -438,6 +447,7 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     assert not list(temp.glob("docs-page-*")), "scratch folders left"
 
 
+@pytest.mark.slow  # a pytest subprocess, sent SIGTERM
 def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
     """An interrupted docs-update too: it must not rewrite the wrong output it already saw."""
     site = make_site(tmp_path / "site", {"docs/slow.md": SLOW_PAGE.replace(">>> 1\n1", ">>> 1\n2")})
@@ -469,6 +479,7 @@ KILLED_PAGE = page(py(
     "open('../pids', 'w').write(f'{child.pid}')\ntime.sleep(120)"))
 
 
+@pytest.mark.slow  # a pytest subprocess, killed
 def test_kill_9_of_pytest_takes_the_pages_and_their_children_along(tmp_path):
     site = make_site(tmp_path / "site", {"docs/killed.md": KILLED_PAGE})
     temp = tmp_path / "tmp"
