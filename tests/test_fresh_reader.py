@@ -9,9 +9,12 @@ DOCS_SEED=<that seed> reproduces it.  These tests check that machinery, not the 
 
 from __future__ import annotations
 
+import json
+import re
 from types import SimpleNamespace
 
 from harness import plugin
+from tests.sites import make_site, run_inprocess
 
 
 def _config(workerinput=None):
@@ -38,17 +41,20 @@ def test_xdist_workers_use_the_controllers_seed(monkeypatch):
     assert plugin._seed(_config({"docs_seed": 1234})) == 1234
 
 
-def test_the_seed_reaches_the_page_and_the_record(pytester_site):
-    """One throw-away page prints the seed it started from; the summary and the record say
-    the same one (tests/conftest.py runs it in this process, with pytester)."""
-    page = "# t\n\n```python\n>>> import torch\n>>> torch.initial_seed() > 0\nTrue\n```\n"
-    result, site = pytester_site({"docs/index.md": page}, "docs", seed="")
-    result.assert_outcomes(passed=1)
-    import json
-    import re
-
+def test_the_seed_reaches_the_page_and_the_record(tmp_path, pytester, monkeypatch):
+    """A throw-away page checks the seed it started from against the one the summary and the
+    record give (run in this process, with pytester)."""
+    monkeypatch.delenv(plugin.SEED_VARIABLE, raising=False)
+    seen = tmp_path / "seen"
+    page = ("# t\n\n```python\n>>> import torch\n"
+            f">>> open({str(seen)!r}, 'w').write(str(torch.initial_seed())) > 0\n"
+            "True\n```\n")
+    site = make_site(tmp_path / "site", {"docs/index.md": page})
+    result = run_inprocess(pytester, site, "docs")
+    assert result.returncode == 0, result.stdout
+    said = re.search(r"random seed (\d+); DOCS_SEED=\1 repeats it", result.stdout)
+    assert said, result.stdout
+    seed = int(said.group(1))
+    assert int(seen.read_text()) == seed
     record = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))
-    said = re.search(r"random seed (\d+); DOCS_SEED=\1 repeats it", result.stdout.str())
-    assert said, result.stdout.str()
-    assert record["pages"]["docs/index.md"]["seed"] == int(said.group(1))
-    assert record["last_run"]["seed"] == int(said.group(1))
+    assert record["pages"]["docs/index.md"]["seed"] == seed == record["last_run"]["seed"]

@@ -336,3 +336,52 @@ def test_report_page_shows_differences_and_says_when_no_gpu_ran():
     assert "[0, 1, 3]" in text and "[0, 1, 2]" in text
     assert "还没有 GPU 测试记录" in text and "nox --no-venv -s docs-test-cuda" in text
     assert "GPU 上的漂移运行尚未进行" in text and "nox --no-venv -s docs-drift" in text
+
+
+# pytest-xdist: pages in two workers, records and rewrites by the controller alone.
+XDIST_PAGES = {
+    "docs/a.md": "# a\n\n```python\n>>> 1 + 1\n2\n```\n\n```python\nprint('甲')\n```\n\n"
+                 "```text title=\"输出\"\n甲\n```\n",
+    "docs/b.md": "# b\n\n```python\n>>> import torch\n>>> torch.arange(3).tolist()\n[0, 1, 3]\n```\n",
+    "docs/c.md": "# c\n\n```python\n>>> import torch\n>>> torch.get_num_threads()\n1\n```\n",
+}
+
+
+@pytest.mark.slow  # pytest subprocesses with two worker processes each
+def test_parallel_workers_report_to_one_record_and_one_rewrite(tmp_path):
+    site = make_site(tmp_path, XDIST_PAGES)
+    run = run_pytest(site, "-n", "2", "docs")
+    assert run.returncode == 1, run.stdout
+    assert "docs-test (cpu): 3 examples passed, 1 failed, 0 skipped" in run.stdout
+    assert "pages ran in 2 pytest-xdist workers" in run.stdout
+    assert "largest: docs/" in run.stdout  # the workers' memory, summed up by the controller
+    record = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))
+    assert {page: (e["passed"], e["failed"], e["partial"]) for page, e in record["pages"].items()} \
+        == {"docs/a.md": (2, 0, False), "docs/b.md": (0, 1, False), "docs/c.md": (1, 0, False)}
+    update = run_pytest(site, "-n", "2", "--docs-update", "docs")
+    assert "docs-update: rewrote 1 shown outputs in 1 page (docs/b.md)" in update.stdout, \
+        update.stdout
+    assert "[0, 1, 2]" in (site / "docs" / "b.md").read_text(encoding="utf-8")
+    serial = run_pytest(site, "-p", "no:xdist", "docs")  # one process still works
+    assert serial.returncode == 0, serial.stdout
+    assert "4 passed" in serial.stdout
+
+
+def test_docs_cache_skips_only_unchanged_pages_that_passed(tmp_path, pytester):
+    pages = {"docs/a.md": "# a\n\n```python\n>>> 1 + 1\n2\n```\n",
+             "docs/b.md": '# b\n\n```python\n--8<-- "snippets/demo/demo_snippet.py:greet"\n```\n\n'
+                          '```text title="输出"\nHello\n```\n',
+             "docs/c.md": "# c\n\n```python\n>>> 2 + 2\n5\n```\n"}
+    snippet = '# --8<-- [start:greet]\nprint("Hello")\n# --8<-- [end:greet]\n'
+    site = make_site(tmp_path, pages, {"snippets/demo/demo_snippet.py": snippet})
+    first = run_inprocess(pytester, site, "--docs-cache", "docs")
+    assert "1 failed, 2 passed" in first.stdout and "docs-cache" not in first.stdout
+    again = run_inprocess(pytester, site, "--docs-cache", "docs")
+    assert "docs-cache: 2 unchanged pages that passed last time were not run " \
+           "(docs/a.md, docs/b.md)" in again.stdout, again.stdout
+    assert "1 failed, 2 deselected" in again.stdout  # the failing page runs every time
+    (site / "snippets" / "demo" / "demo_snippet.py").write_text(snippet + "\n", encoding="utf-8")
+    edited = run_inprocess(pytester, site, "--docs-cache", "docs")
+    assert "(docs/a.md)" in edited.stdout and "1 failed, 1 passed, 1 deselected" in edited.stdout
+    plain = run_inprocess(pytester, site, "docs")  # without the flag every page runs
+    assert "1 failed, 2 passed" in plain.stdout and "docs-cache" not in plain.stdout
