@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sites import preload
+from tests.sites import REAL_HOME, preload
 
 
 @pytest.fixture
 def pytester(request, tmp_path_factory, monkeypatch):
     """pytest's pytester, once torch is imported and the fork server runs (sites.preload)."""
     preload()
-    return pytest.Pytester(request, tmp_path_factory, monkeypatch, _ispytest=True)
+    tester = pytest.Pytester(request, tmp_path_factory, monkeypatch, _ispytest=True)
+    monkeypatch.setenv("HOME", REAL_HOME)  # pytester's own HOME is for its inner runs only
+    return tester
 
 
 @pytest.fixture(scope="session")

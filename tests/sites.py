@@ -115,6 +115,7 @@ def module_pytester(request, tmp_path_factory):
     preload()
     patch = pytest.MonkeyPatch()
     tester = pytest.Pytester(_ModuleRequest(request), tmp_path_factory, patch, _ispytest=True)
+    patch.setenv("HOME", REAL_HOME)  # pytester's own HOME is for its inner runs only
     request.addfinalizer(patch.undo)
     return tester
 
