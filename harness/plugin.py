@@ -299,7 +299,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
     pinned = os.environ.get(SEED_VARIABLE, "").strip()
     write(
         f"seed: the pages started from random seed {run.seed}"
-        + (f" ({SEED_VARIABLE} pinned it)" if pinned else f"; {SEED_VARIABLE}={run.seed} repeats it")
+        + (
+            f" ({SEED_VARIABLE} pinned it)"
+            if pinned
+            else f"; {SEED_VARIABLE}={run.seed} repeats it"
+        )
         + f"; {THREADS} compute thread per page"
         + (f"; pages ran in {run.workers} pytest-xdist workers" if run.workers else "")
     )
