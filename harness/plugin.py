@@ -104,7 +104,7 @@ def pytest_addoption(parser) -> None:
 
 @pytest.hookimpl(trylast=True)  # after pytest-split's: shards.take_over() replaces its split
 def pytest_configure(config) -> None:
-    config.stash[shards.SHARDED] = shards.take_over(config)
+    config.stash[shards.SHARDED] = shards.take_over(config, _is_worker(config))
     drift = config.getoption("docs_drift", None)
     run = Run(
         root=config.rootpath,

@@ -14,10 +14,16 @@ from types import SimpleNamespace
 import pytest
 
 PLUGIN = "pytestsplitplugin"  # pytest-split's selecting plugin, replaced by split_by_file
+STORE = "pytestsplitcacheplugin"  # its --store-durations writer
 
 
-def take_over(config) -> bool:
-    """Unregister pytest-split's own per-test split; True when this run is to be split."""
+def take_over(config, worker: bool) -> bool:
+    """Unregister pytest-split's own per-test split; True when this run is to be split.
+    An xdist worker never writes .test_durations: it knows its own tests only, and would
+    race the controller, which writes them all."""
+    store = config.pluginmanager.get_plugin(STORE)
+    if worker and store is not None:
+        config.pluginmanager.unregister(store)
     plugin = config.pluginmanager.get_plugin(PLUGIN)
     if plugin is None:
         return False

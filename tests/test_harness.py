@@ -362,9 +362,7 @@ def test_parallel_workers_report_to_one_record_and_one_rewrite(tmp_path):
     assert "docs-update: rewrote 1 shown outputs in 1 page (docs/b.md)" in update.stdout, \
         update.stdout
     assert "[0, 1, 2]" in (site / "docs" / "b.md").read_text(encoding="utf-8")
-    serial = run_pytest(site, "-p", "no:xdist", "docs")  # one process still works
-    assert serial.returncode == 0, serial.stdout
-    assert "4 passed" in serial.stdout
+    # One process (-p no:xdist, -n 0) is what every other run of a throw-away site here uses.
 
 
 def test_docs_cache_skips_only_unchanged_pages_that_passed(tmp_path, pytester):
