@@ -228,6 +228,8 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         config.workeroutput["docs_run"] = pickle.dumps(run.worker_data())
         return
     config.stash[_RSS_AT_END] = processes.rss_mb()  # before describe() imports torch
+    if run.cached and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK  # every page passed before, unchanged since
     if not run.collected:
         return
     if config.option.collectonly:
@@ -285,9 +287,18 @@ def pytest_unconfigure(config) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:
     config = terminalreporter.config
     run = config.stash.get(RUN, None)
-    if run is None or not run.collected or config.option.collectonly:
+    if run is None or config.option.collectonly:
         return
     write = terminalreporter.write_line
+    if run.cached and not run.collected:
+        terminalreporter.write_sep("=", "documentation examples")
+        write(
+            f"docs-cache: all {len(run.cached)} pages passed last time and have not changed "
+            "since, so none ran; without --docs-cache every page runs"
+        )
+        return
+    if not run.collected:
+        return
     totals: Counter[str] = sum(run.outcomes.values(), Counter())
     info = device.describe()
     terminalreporter.write_sep("=", "documentation examples")

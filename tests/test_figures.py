@@ -13,6 +13,7 @@ from tests.sites import ROOT
 FIGURES = [("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png")]
 
 
+@pytest.mark.slow  # runs a program in a fresh interpreter
 @pytest.mark.parametrize("program, written, shown", FIGURES, ids=[f[0] for f in FIGURES])
 def test_the_page_shows_what_the_program_draws(program, written, shown, tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / program)], cwd=tmp_path,

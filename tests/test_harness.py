@@ -381,5 +381,9 @@ def test_docs_cache_skips_only_unchanged_pages_that_passed(tmp_path, pytester):
     (site / "snippets" / "demo" / "demo_snippet.py").write_text(snippet + "\n", encoding="utf-8")
     edited = run_inprocess(pytester, site, "--docs-cache", "docs")
     assert "(docs/a.md)" in edited.stdout and "1 failed, 1 passed, 1 deselected" in edited.stdout
+    (site / "docs" / "c.md").unlink()  # the failing page gone: nothing left to run
+    nothing = run_inprocess(pytester, site, "--docs-cache", "docs")
+    assert nothing.returncode == 0, nothing.stdout
+    assert "docs-cache: all 2 pages passed last time and have not changed since" in nothing.stdout
     plain = run_inprocess(pytester, site, "docs")  # without the flag every page runs
-    assert "1 failed, 2 passed" in plain.stdout and "docs-cache" not in plain.stdout
+    assert "2 passed" in plain.stdout and "docs-cache" not in plain.stdout
