@@ -1,4 +1,5 @@
-"""Sessions: docs-test (CPU), docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
+"""Sessions: docs-test (CPU), docs-test-fast (contributors: pages and fast tests),
+docs-test-cuda (a real GPU), docs-update (rewrite shown outputs),
 docs-drift (every page under each torch environment), docs (strict build), serve,
 browser-check (the built site in headless Chromium), audit (Lighthouse), bench,
 lint (ruff and mypy), lock (rewrite locks/ from pyproject.toml),
@@ -116,11 +117,27 @@ def shared_python(session: nox.Session) -> str:
     return str(python)
 
 
+# The whole suite spreads over the machine's cores (pytest-xdist; a page's examples stay in one
+# worker, in order).  With arguments (one page, -k, ...) pytest runs as asked, in one process.
+PARALLEL = ["--numprocesses=auto", "--maxprocesses=4"]
+
+
 @nox.session(name="docs-test")
 def docs_test(session: nox.Session) -> None:
     """Every example on every page, the harness's own tests and the snippets, on the CPU."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", *session.posargs, external=True, env=ON_CPU, **STOP_GENTLY)
+    arguments = session.posargs or PARALLEL
+    session.run(python, "-m", "pytest", *arguments, external=True, env=ON_CPU, **STOP_GENTLY)
+
+
+@nox.session(name="docs-test-fast")
+def docs_test_fast(session: nox.Session) -> None:
+    """For contributors: the pages and the fast tests (not the `slow` ones: nox runs, site
+    builds, standalone programs, pytest subprocesses), in parallel.  Add `-- --docs-cache`
+    to skip the pages unchanged since they passed.  CI runs docs-test, everything."""
+    python = shared_python(session)
+    session.run(python, "-m", "pytest", *PARALLEL, "-m", "not slow", *session.posargs,
+                external=True, env=ON_CPU, **STOP_GENTLY)  # fmt: skip
 
 
 @nox.session(name="docs-test-cuda")

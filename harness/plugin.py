@@ -7,6 +7,8 @@ All a run's state lives in one ``Run`` object in ``config.stash`` (run_state.py)
 from __future__ import annotations
 
 import os
+import pickle
+import random
 import signal
 from collections import Counter
 from pathlib import Path
@@ -15,11 +17,13 @@ import pytest
 from sybil import Sybil
 
 from . import (  # device first: it hides the GPU early
+    cache,
     device,
     outputs,
     page_process,
     processes,
     record,
+    shards,
 )
 from .examples import make_parser
 from .run_state import RUN, LeftRunning, Run
@@ -27,10 +31,35 @@ from .run_state import RUN, LeftRunning, Run
 # Every file MkDocs builds as a page, at any depth (its list of Markdown extensions); matched
 # from the right, relative to docs/.
 PAGE_PATTERNS = [f"*.{ext}" for ext in ("md", "markdown", "mdown", "mkdn", "mkd")]
-# Seeded so that a forgotten seed fails the same way every run; DOCS_SEED changes it, and
-# tests/test_fresh_reader.py runs every page under another seed: a page whose output hangs
-# on the harness's seed would not show a reader's fresh Python what the page shows.
-SEED = int(os.environ.get("DOCS_SEED", "0"))
+# A reader's fresh Python starts its random generators from a seed nobody chose, so every run
+# starts the pages from a new random seed: a page whose shown output hangs on it fails sooner
+# or later, and the summary and the record say which seed did it.  DOCS_SEED=<n> pins one, to
+# reproduce such a failure.
+SEED_VARIABLE = "DOCS_SEED"
+# Every page process computes with this many threads, however many pages run at once
+# (pytest-xdist) and whatever the machine: a float sum's rounding, and so a printed digit,
+# must not depend on the load.  Set before the fork server (and so torch) starts.
+THREADS = "1"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def _seed(config) -> int:
+    if _is_worker(config):
+        return int(config.workerinput["docs_seed"])
+    pinned = os.environ.get(SEED_VARIABLE, "").strip()
+    if pinned:
+        return int(pinned)
+    return random.SystemRandom().randrange(1, 2**31)  # numpy wants < 2**32
+
+
+def _is_worker(config) -> bool:
+    """A pytest-xdist worker: runs the pages it is given, writes nothing."""
+    return hasattr(config, "workerinput")
+
+
+def _is_controller(config) -> bool:
+    """The pytest-xdist controller: runs no page, gathers what the workers send."""
+    return not _is_worker(config) and config.pluginmanager.hasplugin("dsession")
 
 
 def site_sybil(root: Path, run: Run | None = None) -> Sybil:
@@ -64,19 +93,33 @@ def pytest_addoption(parser) -> None:
         help="write a drift record of this run to PATH instead of the verification "
         "record (nox -s docs-drift)",
     )
+    group.addoption(
+        "--docs-cache",
+        action="store_true",
+        default=False,
+        help="skip the pages that passed last time and have not changed since (the page, its "
+        "snippets, the lock file, torch, the device, the harness); for contributors, never CI",
+    )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-split's: shards.take_over() replaces its split
 def pytest_configure(config) -> None:
+    config.stash[shards.SHARDED] = shards.take_over(config, _is_worker(config))
     drift = config.getoption("docs_drift", None)
     run = Run(
         root=config.rootpath,
         mode=device.MODE,
-        seed=SEED,
+        seed=_seed(config),
         update=bool(config.getoption("docs_update", False)),
         drift=Path(drift) if drift else None,
     )
     config.stash[RUN] = run
-    config.pluginmanager.register(_StopOnInterrupt(run))  # that hook gets no config
+    for name in THREAD_VARIABLES:
+        os.environ[name] = THREADS
+    if getattr(config.option, "dist", "no") in ("load", "worksteal"):
+        # A page's blocks share one process and run in order: never split a file over workers.
+        config.option.dist = "loadfile"
+    config.pluginmanager.register(_RunHooks(run))  # those hooks get no config
     config.stash[_SYBIL] = site_sybil(config.rootpath, run)
     # SIGTERM (a CI time-out, `kill`) ends the run like Ctrl+C: page processes are stopped and
     # scratch folders removed, instead of the process vanishing mid-write.
@@ -110,13 +153,64 @@ def pytest_sessionstart(session) -> None:
             pytest.exit(reason, returncode=3)
 
 
+def _page_of(nodeid: str) -> str | None:
+    return nodeid.partition("::line:")[0] if "::line:" in nodeid else None
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """--splits/--group: this shard's files; --docs-cache: leave out the pages whose content
+    hash passed last time."""
+    if config.stash.get(shards.SHARDED, False):
+        shards.select(config, items)
+    if not config.getoption("docs_cache", False):
+        return
+    run = config.stash[RUN]
+    pages = {_page_of(item.nodeid) for item in items if hasattr(item, "example")} - {None}
+    unchanged = cache.unchanged(run.root, run.mode, sorted(pages))  # type: ignore[arg-type]
+    if not unchanged:
+        return
+    skipped = [item for item in items if _page_of(item.nodeid) in unchanged]
+    items[:] = [item for item in items if _page_of(item.nodeid) not in unchanged]
+    config.hook.pytest_deselected(items=skipped)
+    run.cached = sorted(unchanged)
+
+
 def pytest_collection_finish(session) -> None:
     run = session.config.stash[RUN]
     for item in session.items:
-        if "::line:" in item.nodeid and hasattr(item, "example"):
-            run.collected[item.nodeid] = item.nodeid.partition("::line:")[0]
+        page = _page_of(item.nodeid)
+        if page and hasattr(item, "example"):
+            run.collected[item.nodeid] = page
+            if page not in run.page_sizes:  # every example of the page, selected or not
+                run.page_sizes[page] = sum(
+                    len(list(document.examples())) for document in item.parent.documents
+                )
     if run.collected and not session.config.option.collectonly:
         page_process.context()  # the fork server imports torch while pytest goes on
+
+
+# --- pytest-xdist: the controller hands its seed out and gathers the workers' data ------------
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    node.workerinput["docs_seed"] = node.config.stash[RUN].seed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids) -> None:
+    run = node.config.stash[RUN]
+    for nodeid in ids:  # every worker collects the same items: the first one says it all
+        page = _page_of(nodeid)
+        if page:
+            run.collected.setdefault(nodeid, page)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    data = getattr(node, "workeroutput", {}).get("docs_run")
+    if data is not None:
+        node.config.stash[RUN].absorb_worker(pickle.loads(data))
+    # A worker that died sent nothing: its pages' examples never reported, so no record is
+    # written for them and the run fails ("never reported" below).
 
 
 @pytest.hookimpl(wrapper=True)
@@ -124,21 +218,24 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LeftRunning):
         report.longrepr = str(call.excinfo.value)
-    item.config.stash[RUN].record_report(report)
     return report
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    run = session.config.stash.get(RUN, None)
+    config = session.config
+    run = config.stash.get(RUN, None)
     if run is None:
         return
     run.stop_all()
-    session.config.stash[_RSS_AT_END] = (
-        processes.rss_mb()
-    )  # before the record's describe() imports torch
+    if _is_worker(config):  # the controller writes, from every worker's share
+        config.workeroutput["docs_run"] = pickle.dumps(run.worker_data())
+        return
+    config.stash[_RSS_AT_END] = processes.rss_mb()  # before describe() imports torch
+    if run.cached and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK  # every page passed before, unchanged since
     if not run.collected:
         return
-    if session.config.option.collectonly:
+    if config.option.collectonly:
         return
     missing = run.unreported()
     if missing and session.exitstatus == 0:
@@ -146,6 +243,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if run.mode == "cuda" and run.outcomes and run.cuda_count() == 0:
         session.exitstatus = 1  # examples ran, yet none touched the GPU: not a CUDA run
     complete = run.complete_pages()
+    partial = run.partial_pages()
     if run.update and missing:
         pass  # an interrupted update rewrites nothing: the pages stay exactly as they were
     elif run.update:
@@ -155,19 +253,28 @@ def pytest_sessionfinish(session, exitstatus) -> None:
             session.exitstatus = 1
     elif run.drift:
         if complete:
-            record.write_drift(run.drift, run.root, device.describe(), complete, run.findings)
+            record.write_drift(
+                run.drift, run.root, device.describe(), complete, run.findings, partial, run.seed
+            )
     elif complete:
-        record.write(run.root, device.describe(), complete, run.used_cuda)
+        record.write(run.root, device.describe(), complete, run.used_cuda, partial, run.seed)
+    if config.getoption("docs_cache", False) and not run.update:
+        cache.store(run.root, run.mode, complete, partial)
 
 
-class _StopOnInterrupt:
-    """Ctrl+C or SIGTERM: stop the pages at once.  Further signals (nox repeats Ctrl+C to the
-    session it runs) are ignored so that the clean-up itself is not cut short."""
+class _RunHooks:
+    """The hooks that get no config, bound to the run."""
 
     def __init__(self, run: Run):
         self.run = run
 
+    def pytest_runtest_logreport(self, report) -> None:
+        """Every report, in the process that prints them: under xdist, the controller."""
+        self.run.record_report(report)
+
     def pytest_keyboard_interrupt(self, excinfo) -> None:
+        """Ctrl+C or SIGTERM: stop the pages at once.  Further signals (nox repeats Ctrl+C
+        to the session it runs) are ignored so that the clean-up itself is not cut short."""
         for name in ("SIGINT", "SIGTERM"):
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), signal.SIG_IGN)
@@ -183,9 +290,18 @@ def pytest_unconfigure(config) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:
     config = terminalreporter.config
     run = config.stash.get(RUN, None)
-    if run is None or not run.collected or config.option.collectonly:
+    if run is None or config.option.collectonly:
         return
     write = terminalreporter.write_line
+    if run.cached and not run.collected:
+        terminalreporter.write_sep("=", "documentation examples")
+        write(
+            f"docs-cache: all {len(run.cached)} pages passed last time and have not changed "
+            "since, so none ran; without --docs-cache every page runs"
+        )
+        return
+    if not run.collected:
+        return
     totals: Counter[str] = sum(run.outcomes.values(), Counter())
     info = device.describe()
     terminalreporter.write_sep("=", "documentation examples")
@@ -194,6 +310,28 @@ def pytest_terminal_summary(terminalreporter) -> None:
         f"{totals['failed']} failed, {totals['skipped']} skipped, on {info['device']} "
         f"with torch {info['torch']}"
     )
+    pinned = os.environ.get(SEED_VARIABLE, "").strip()
+    write(
+        f"seed: the pages started from random seed {run.seed}"
+        + (
+            f" ({SEED_VARIABLE} pinned it)"
+            if pinned
+            else f"; {SEED_VARIABLE}={run.seed} repeats it"
+        )
+        + f"; {THREADS} compute thread per page"
+        + (f"; pages ran in {run.workers} pytest-xdist workers" if run.workers else "")
+    )
+    if run.cached:
+        write(
+            f"docs-cache: {len(run.cached)} unchanged pages that passed last time were not run "
+            f"({', '.join(run.cached)}); without --docs-cache every page runs"
+        )
+    partial = sorted(run.partial_pages() & set(run.outcomes))
+    if partial:
+        write(
+            f"partial: only some examples of {', '.join(partial)} were selected; recorded as "
+            "partial, not as verified pages"
+        )
     missing = run.unreported()
     if missing:
         pages = sorted({run.collected[nodeid] for nodeid in missing})
@@ -234,6 +372,13 @@ def _memory_summary(terminalreporter, run: Run, rss_at_end: float) -> None:
         f"process used {run.rss_before_pages_mb:.0f} MB before the first page and "
         f"{rss_at_end:.0f} MB after the last"
     )
+    if run.workers:  # the pages ran in the workers; rss_at_end is the controller's
+        line = (
+            f"memory: each page ran in its own process and returned all of it when it ended "
+            f"(largest: {biggest.page}, peak {biggest.peak_rss_mb:.0f} MB); each pytest-xdist "
+            f"worker used at most {run.rss_before_pages_mb:.0f} MB before its first page, the "
+            f"controller {rss_at_end:.0f} MB after the last"
+        )
     held = [m for m in run.memory if m.cuda_allocated_after_release]
     if run.mode == "cuda":
         line += "; CUDA memory still allocated after a page freed its objects: " + (

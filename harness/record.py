@@ -3,7 +3,9 @@
 ``verification/cpu.json`` is rewritten by every CPU run (not committed);
 ``verification/cuda.json`` is written by a real GPU run and committed after it.
 Pages are merged, so running one page updates that page's entry only; a page is recorded
-only when every one of its collected examples reported.
+only when every one of its collected examples reported, and a page some of whose examples were
+not selected (``-k``, ``--deselect``, a node id) is recorded as ``partial``: never verified.
+Under pytest-xdist only the controller writes, from every worker's data (plugin.py).
 
 A drift record (``nox -s docs-drift``: verification/drift/<environment>.json) says, for one
 torch environment, what every page does there: shown outputs that differ (expected and got),
@@ -18,6 +20,7 @@ import datetime
 import platform
 import subprocess
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 from pagekit import records
@@ -44,13 +47,14 @@ def _commit(root: Path) -> str:
     return head + ("+changes" if dirty else "")
 
 
-def _stamp(root: Path, info: dict):
+def _stamp(root: Path, info: dict, seed: int | None = None):
     return records.Stamp(
         torch=info["torch"],
         device=info["device"],
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         commit=_commit(root),
         cuda=info.get("cuda"),
+        seed=seed,
     )
 
 
@@ -58,13 +62,20 @@ def path_for(root: Path, mode: str) -> Path:
     return root / "verification" / f"{mode}.json"
 
 
-def write(root: Path, info: dict, outcomes: dict[str, Counter], used_cuda: dict) -> Path:
+def write(
+    root: Path,
+    info: dict,
+    outcomes: dict[str, Counter],
+    used_cuda: dict,
+    partial: Collection[str] = (),
+    seed: int | None = None,
+) -> Path:
     path = path_for(root, info["mode"])
     try:
         record = records.read_verification(path)
     except records.RecordError:
         record = records.VerificationRecord()  # an old format: this run starts it afresh
-    stamp = _stamp(root, info)
+    stamp = _stamp(root, info, seed)
     for page, counts in sorted(outcomes.items()):
         record.pages[page] = records.PageResult(
             **vars(stamp),
@@ -76,6 +87,7 @@ def write(root: Path, info: dict, outcomes: dict[str, Counter], used_cuda: dict)
                 if info["mode"] == "cuda"
                 else None
             ),
+            partial=page in partial,
         )
     record.last_run = stamp
     records.write(path, record)
@@ -90,7 +102,15 @@ def _torchvision() -> str:
     return torchvision.__version__
 
 
-def write_drift(path: Path, root: Path, info: dict, outcomes: dict[str, Counter], found) -> Path:
+def write_drift(
+    path: Path,
+    root: Path,
+    info: dict,
+    outcomes: dict[str, Counter],
+    found,
+    partial: Collection[str] = (),
+    seed: int | None = None,
+) -> Path:
     """The drift record of one environment; pages not run this time are kept from the last
     run in the same torch version, dropped otherwise."""
     previous = None
@@ -116,9 +136,10 @@ def write_drift(path: Path, root: Path, info: dict, outcomes: dict[str, Counter]
                 if p == page
                 for w in seen
             ],
+            partial=page in partial,
         )
     record = records.DriftRecord(
-        **vars(_stamp(root, info)),
+        **vars(_stamp(root, info, seed)),
         name=path.stem,
         mode=info["mode"],
         torchvision=_torchvision(),

@@ -1,4 +1,11 @@
-"""Everything one test run knows, in one object kept in ``config.stash`` (no module globals)."""
+"""Everything one test run knows, in one object kept in ``config.stash`` (no module globals).
+
+Under pytest-xdist every worker has its own ``Run`` (and its own fork server) that runs the
+pages it is given; the controller's ``Run`` runs nothing.  The controller learns what was
+collected from the workers' collections, counts every report as it arrives, and takes each
+worker's findings, memory and page sizes from ``worker_data()`` when that worker ends: only
+the controller writes records, rewrites pages or prints the summary.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +43,10 @@ class Run:
     findings: Findings = field(default_factory=Findings)
     used_cuda: dict[tuple[str, int], bool] = field(default_factory=dict)  # (page, line) ran
     collected: dict[str, str] = field(default_factory=dict)  # nodeid -> page
+    # page -> how many examples the page has: fewer collected means a filtered (partial) run
+    page_sizes: dict[str, int] = field(default_factory=dict)
+    cached: list[str] = field(default_factory=list)  # pages skipped by --docs-cache
+    workers: int = 0  # xdist workers whose data arrived (0: the pages ran in this process)
     reported: set[str] = field(default_factory=set)  # nodeids whose example reported
     memory: list[PageMemory] = field(default_factory=list)
     rss_before_pages_mb: float = 0.0  # the pytest process, just before its first page
@@ -141,6 +152,40 @@ class Run:
         """Outcomes of the pages all of whose collected examples reported."""
         incomplete = {self.collected[nodeid] for nodeid in self.unreported()}
         return {page: counts for page, counts in self.outcomes.items() if page not in incomplete}
+
+    def partial_pages(self) -> set[str]:
+        """Pages some of whose examples were not collected (-k, --deselect, a node id): what
+        ran is recorded, but never as a verified page.  A page of unknown size counts too."""
+        selected = Counter(self.collected.values())
+        return {
+            page for page, count in selected.items() if count < self.page_sizes.get(page, count + 1)
+        }
+
+    # --- pytest-xdist: each worker's share, handed to the controller -----------------------
+    def worker_data(self) -> dict:
+        """What only this worker knows (its pages' findings and memory), for the controller;
+        reports and collections reach the controller through xdist itself."""
+        return {
+            "findings": self.findings,
+            "used_cuda": self.used_cuda,
+            "memory": self.memory,
+            "rss_before_pages_mb": self.rss_before_pages_mb,
+            "page_sizes": self.page_sizes,
+            "cached": self.cached,
+        }
+
+    def absorb_worker(self, data: dict) -> None:
+        self.workers += 1
+        found = data["findings"]
+        self.findings.differences += found.differences
+        self.findings.raised += found.raised
+        self.findings.warning_failures += found.warning_failures
+        self.findings.warnings.update(found.warnings)
+        self.used_cuda.update(data["used_cuda"])
+        self.memory += data["memory"]
+        self.rss_before_pages_mb = max(self.rss_before_pages_mb, data["rss_before_pages_mb"])
+        self.page_sizes.update(data["page_sizes"])
+        self.cached = sorted(set(self.cached) | set(data["cached"]))
 
     def cuda_count(self) -> int:
         return sum(self.used_cuda.values())

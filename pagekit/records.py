@@ -10,6 +10,12 @@ Standard library only: it is imported by the harness on a GPU machine that has n
 
 Every record carries ``format``; a reader refuses a record of another format with a message
 that says how to remake it, instead of building a page from fields that are not there.
+
+Format 3 adds ``partial`` (a page some of whose examples were not selected: ``-k``,
+``--deselect``, a node id; such an entry is never shown as verified) and ``seed`` (the random
+seed the pages started from).  A format-2 drift record is still read (the committed ones come
+from whole runs; it only reports differences), a format-2 verification record is not: it may
+hold a filtered run counted as a full one.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record", bound="DataclassInstance")
 
-FORMAT = 2
+FORMAT = 3
+DRIFT_FORMATS_READ = (2, 3)  # the new fields have defaults
 
 
 class RecordError(Exception):
@@ -38,6 +45,7 @@ class Stamp:
     date: str  # "YYYY-MM-DD HH:MM UTC"
     commit: str  # short hash, "+changes" when docs/ or snippets/ had uncommitted changes
     cuda: str | None = None
+    seed: int | None = None  # the seed every page process started from (random per run)
 
 
 @dataclass
@@ -46,6 +54,9 @@ class PageResult(Stamp):
     failed: int = 0
     skipped: int = 0
     cuda_examples: int | None = None  # GPU runs: examples that created CUDA tensors
+    # Some of the page's examples were not selected (-k, --deselect, a node id): what ran
+    # passed or failed, but the page as a whole was not verified.
+    partial: bool = False
 
 
 @dataclass
@@ -63,6 +74,7 @@ class DriftPage:
     outputs_differ: list[dict[str, Any]]  # line, kind, expected, got, problem
     raises: list[dict[str, Any]]  # line, error
     warnings: list[dict[str, Any]]  # line, category, message, where, caller, deprecation
+    partial: bool = False  # some of the page's examples were not selected
 
 
 @dataclass
@@ -83,9 +95,9 @@ def _build(cls: type[_Record], data: dict[str, Any], where: str) -> _Record:
         raise RecordError(f"{where}: {error}") from None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json(path: Path, formats: tuple[int, ...] = (FORMAT,)) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT:
+    if data.get("format") not in formats:
         raise RecordError(
             f"{path}: record format {data.get('format', 1)}, this code reads format {FORMAT}; "
             f"remake it with the test run that writes it (see README)"
@@ -108,7 +120,7 @@ def read_verification(path: Path) -> VerificationRecord:
 
 
 def read_drift(path: Path) -> DriftRecord:
-    data = _read_json(path)
+    data = _read_json(path, DRIFT_FORMATS_READ)
     record = _build(DriftRecord, data, str(path))
     record.pages = {
         page: _build(DriftPage, entry, f"{path} {page}")

@@ -161,6 +161,10 @@ class DeviceStamp:
 
     # What overrides/partials/verified.html reads; only shown when there is a result.
     @property
+    def partial(self) -> bool:
+        return bool(self.result and self.result.partial)
+
+    @property
     def torch(self) -> str:
         return self.result.torch if self.result else ""
 

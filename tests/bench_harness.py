@@ -8,6 +8,9 @@
 order, one namespace per page, with no pytest, no sybil, no output checks and no isolation.
 The harness runs each page in its own fresh process (see harness/page_process.py).
 Both timings include interpreter start-up and `import torch`; each is the best of 3.
+Both compute with one thread, as the harness's page processes do (harness/plugin.py THREADS),
+so the ratio is the harness's overhead, not a difference in threads.  The harness is timed
+in one process (-p no:xdist) and, for the record, in parallel as docs-test runs it (-n auto).
 """
 
 from __future__ import annotations
@@ -43,21 +46,20 @@ def run_bare(pages: list[Path]) -> int:
             if not fence.is_runnable or fence.marker("norun") or fence.marker("gpu-only"):
                 continue  # norun and gpu-only blocks do not run on the CPU harness either
             blocks += 1
-            with (
-                contextlib.redirect_stdout(io.StringIO()),
-                contextlib.redirect_stderr(io.StringIO()),
-            ):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 if fence.body.lstrip().startswith(">>>"):
                     for example in doctest.DocTestParser().get_examples(fence.body):
-                        # an expected error the page demonstrates
-                        with contextlib.suppress(Exception):
+                        try:
                             exec(compile(example.source, str(page), "single"), namespace)
+                        except Exception:
+                            pass  # an expected error the page demonstrates
                 else:
                     page_name = page.relative_to(ROOT).as_posix()
                     for chunk in code_chunks(fence.body, fence.body_line, page_name, ROOT):
-                        # bare: nothing is checked, and nothing isolates the pages
-                        with contextlib.suppress(Exception):
+                        try:
                             exec(compile(chunk.code, chunk.filename, "exec"), namespace)
+                        except Exception:
+                            pass  # bare: nothing is checked, and nothing isolates the pages
     return blocks
 
 
@@ -79,14 +81,18 @@ def main() -> None:
         return
     names = [page.relative_to(ROOT).as_posix() for page in pages]
     env_python = sys.executable
-    harness = timed(
-        [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *names],
-        env=dict(os.environ, DOCS_DEVICE="cpu"),
-    )
-    bare = timed([env_python, __file__, "--bare", *names])
+    one_thread = dict(os.environ, DOCS_DEVICE="cpu", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                      OPENBLAS_NUM_THREADS="1")
+    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
+                     "no:xdist", *names], env=one_thread)
+    parallel = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                      "--numprocesses=auto", "--maxprocesses=4", *names], env=one_thread)
+    bare = timed([env_python, __file__, "--bare", *names], env=one_thread)
     print(f"harness (pytest + sybil, all pages): {harness:6.2f} s  (best of {RUNS})")
     print(f"bare (same blocks, one process):     {bare:6.2f} s  (best of {RUNS})")
     print(f"ratio: {harness / bare:.2f}×  (target ≤ 1.20×) on {os.cpu_count()} cores")
+    print(f"harness in parallel (-n auto):       {parallel:6.2f} s  "
+          f"({parallel / bare:.2f}× the bare time)")
 
 
 if __name__ == "__main__":

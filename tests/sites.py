@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib.util
 import os
@@ -9,30 +10,24 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import markdown
+import pytest
 from mkdocs.config import load_config
 
 from pagekit.fences import is_python_language
 
 ROOT = Path(__file__).resolve().parents[1]
+REAL_HOME = os.environ.get("HOME", "")  # pytester moves HOME; the pages keep the real one
 FIXTURES = ROOT / "tests" / "fixtures"
-SITE_FILES = [
-    "conftest.py",
-    "mkdocs.yml",
-    "harness",
-    "pagekit",
-    "hooks",
-    "sitekit",
-    "overrides",
-    "pyproject.toml",
-]
+SITE_FILES = ["conftest.py", "mkdocs.yml", "harness", "pagekit", "hooks", "sitekit", "overrides",
+              "pyproject.toml"]
 
 _HIGHLIGHTED = re.compile(
-    r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S
-)
+    r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S)
 
 
 def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | None = None) -> Path:
@@ -56,39 +51,78 @@ def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | Non
 
 
 def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = None):
-    env = dict(
-        os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="", **(env or {})
-    )
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(site),
-            *args,
-        ],
-        cwd=site,
-        env=env,
-        check=False,  # the tests read the exit status themselves
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """pytest over a throw-away site in a fresh interpreter: for runs that need another
+    device (harness.device reads DOCS_DEVICE once per process) or that are sent signals.
+    Everything else uses run_inprocess (much cheaper: no interpreter, no torch import)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="",
+               **(env or {}))
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "--rootdir", str(site), *args], cwd=site, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def run_inprocess(pytester, site: Path, *args: str, env: dict | None = None):
+    """run_pytest's result (stdout, stderr, returncode), from pytest run in this process with
+    pytester: the site's conftest loads the harness already imported here, and its pages fork
+    from this process's fork server, which is started first so that ``env`` never reaches it.
+    CPU only; TMPDIR in ``env`` moves the harness's scratch folders."""
+    patch = pytest.MonkeyPatch()
+    try:
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+            if name == "TMPDIR":
+                patch.setattr(tempfile, "tempdir", value)  # gettempdir() caches its answer
+        patch.setenv("DOCS_DEVICE", "cpu")
+        patch.setenv("HOME", REAL_HOME)
+        patch.chdir(site)
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--rootdir",
+                                              str(site), *args)
+    finally:
+        patch.undo()
+    return SimpleNamespace(stdout=result.stdout.str() + "\n", stderr=result.stderr.str(),
+                           returncode=int(result.ret))
+
+
+def preload() -> None:
+    """What in-process runs need imported before pytester snapshots sys.modules (it drops
+    whatever an inner run imported, and an extension module such as torch's cannot be
+    imported a second time): torch and torchvision, which the harness imports for the record
+    (device.describe(), the drift record's torchvision); and the fork server, started before
+    a run's ``env`` could reach it."""
+    import torch  # noqa: F401
+
+    from harness import page_process
+
+    with contextlib.suppress(Exception):
+        import torchvision  # noqa: F401
+    page_process.context()
+
+
+class _ModuleRequest:
+    """A module fixture's request, as Pytester reads it (it asks for the test function)."""
+
+    function = None
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
+def module_pytester(request, tmp_path_factory):
+    """A pytester for a module-scoped fixture (pytest's own is per test); undo() when done."""
+    preload()
+    patch = pytest.MonkeyPatch()
+    tester = pytest.Pytester(_ModuleRequest(request), tmp_path_factory, patch, _ispytest=True)
+    patch.setenv("HOME", REAL_HOME)  # pytester's own HOME is for its inner runs only
+    request.addfinalizer(patch.undo)
+    return tester
 
 
 def run_build(site: Path):
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-        cwd=site,
-        check=False,  # the tests read the exit status themselves
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+                          cwd=site, capture_output=True, text=True, timeout=600)
 
 
 def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
@@ -97,9 +131,8 @@ def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
     os.chdir(site)  # pymdownx.snippets resolves base_path from the working directory
     try:
         config = load_config(str(site / "mkdocs.yml"))
-        renderer = markdown.Markdown(
-            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-        )
+        renderer = markdown.Markdown(extensions=config["markdown_extensions"],
+                                     extension_configs=config["mdx_configs"])
         html = renderer.convert(page.read_text(encoding="utf-8-sig"))  # as MkDocs reads it
     finally:
         os.chdir(cwd)
@@ -114,11 +147,8 @@ def rendered_python_blocks(page: Path, site: Path) -> list[tuple[str, str]]:
     Python-Markdown with the site's extensions renders.
     """
     html_text, _ = render(page, site)
-    return [
-        (match.group("lang"), html.unescape(re.sub(r"<[^>]+>", "", match.group("code"))))
-        for match in _HIGHLIGHTED.finditer(html_text)
-        if is_python_language(match.group("lang"))
-    ]
+    return [(match.group("lang"), html.unescape(re.sub(r"<[^>]+>", "", match.group("code"))))
+            for match in _HIGHLIGHTED.finditer(html_text) if is_python_language(match.group("lang"))]
 
 
 def load_hook(name: str) -> ModuleType:

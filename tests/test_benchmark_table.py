@@ -72,6 +72,7 @@ def test_every_table_on_the_page_names_a_committed_result():
         )
 
 
+@pytest.mark.slow  # runs a program in a fresh interpreter
 def test_quick_run_writes_a_result_the_table_reads(tmp_path):
     out = tmp_path / "quick.json"
     run = subprocess.run(

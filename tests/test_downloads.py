@@ -85,6 +85,7 @@ def test_the_archive_holds_every_program_the_notebook_and_what_to_install(unpack
     assert wanted == [f"{name}=={pinned[name]}" for name in downloads.EXTRA_REQUIREMENTS]
 
 
+@pytest.mark.slow  # runs a program in a fresh interpreter
 def test_a_program_from_the_archive_runs_as_the_page_shows(unpacked):
     result = subprocess.run(
         [sys.executable, "first_model.py"],

@@ -1,31 +1,191 @@
-"""Every program in snippets/ runs on its own, exactly as a reader would run it."""
+"""Every program in snippets/ runs on its own, as a reader who downloaded it runs it, and
+nothing a page already runs is run a second time.
+
+Each program is checked exactly once, in a scratch copy of the download (the archive a
+chapter links, unpacked: one folder per chapter; a program no chapter links is copied in the
+same layout), never in place in the repository:
+
+- a program none of whose code is left unrun by its pages, apart from its *glue* (the module
+  docstring, its imports, ``sys.path.insert(...)`` lines, a preamble of set-up statements
+  above the first line a page runs, and an ``if __name__ == "__main__": main()`` that calls
+  the ``main`` a page calls), is *covered*:
+  the page run has executed all of it, in its own fresh process, and checked what it
+  prints against the page.  Running it again would only repeat that (for the training
+  programs, minutes of the same training).  What the page cannot check is the glue, so the
+  glue of every covered program runs here, in order, in the downloaded folder with ``__file__`` there
+  (one interpreter for all of them, each with a clean ``sys.path`` and fresh modules of its
+  own): a sibling import or a ``sys.path`` line that would break a download fails.
+- every other program (its ``__main__`` part does what no page does, or a page skips some
+  of its code) runs in full, once, in a fresh interpreter in the downloaded folder, and must
+  exit 0 and print something to check.
+
+tests/test_downloads.py and tests/test_figures.py run two programs standalone for their own
+checks (the printed line the home page shows; the figure the NumPy page shows): those runs
+are theirs, and here those two are left to them when they are covered.
+"""
 
 from __future__ import annotations
 
+import ast
+import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from pagekit.fences import find_fences
+from pagekit.includes import _is_marker, code_chunks
 from tests.sites import ROOT
 
-PROGRAMS = sorted((ROOT / "snippets").rglob("*.py"))
+PROGRAMS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").rglob("*.py"))
 # A reader runs mnist.py with the network and gets the full MNIST; the tests have no network
 # and take the offline sample, one epoch.
 ARGUMENTS = {"snippets/training/mnist.py": ["--sample", "--epochs", "1", "--no-progress"]}
+RUN_ELSEWHERE = {  # covered programs another test already runs standalone
+    "snippets/home/first_model.py": "tests/test_downloads.py",
+    "snippets/numpy/plot_sigmoid.py": "tests/test_figures.py",
+}
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_snippet_runs_standalone(program, tmp_path):
-    # A scratch working directory: files the program writes never land in the repository.
-    arguments = ARGUMENTS.get(program.relative_to(ROOT).as_posix(), [])
-    result = subprocess.run(
-        [sys.executable, str(program), *arguments],
-        cwd=tmp_path,
-        check=False,  # the tests read the exit status themselves
-        capture_output=True,
-        text=True,
-        timeout=600,
+def lines_run_by_pages() -> dict[str, set[int]]:
+    """program -> the line numbers of it that some page's runnable blocks execute."""
+    run: dict[str, set[int]] = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        name = page.relative_to(ROOT).as_posix()
+        for fence in find_fences(page.read_text(encoding="utf-8-sig")):
+            if not fence.is_runnable or fence.marker("norun") or fence.marker("gpu-only"):
+                continue
+            for chunk in code_chunks(fence.body, fence.body_line, name, ROOT):
+                if chunk.is_snippet:
+                    numbers = run.setdefault(chunk.filename, set())
+                    for offset, line in enumerate(chunk.code.split("\n")):
+                        if line.strip():
+                            numbers.add(chunk.first_line + offset)
+    return run
+
+
+def _is_glue(statement: ast.stmt, defines_main: bool) -> bool:
+    if isinstance(statement, ast.Import | ast.ImportFrom):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return True  # the docstring
+    if isinstance(statement, ast.Expr) and "sys.path" in ast.unparse(statement.value):
+        return True
+    return (
+        defines_main
+        and isinstance(statement, ast.If)
+        and ast.unparse(statement.test) == "__name__ == '__main__'"
+        and [ast.unparse(s) for s in statement.body] == ["main()"]
     )
-    assert result.returncode == 0, f"{program.relative_to(ROOT)} failed:\n{result.stderr}"
-    assert result.stdout.strip(), f"{program.relative_to(ROOT)} printed nothing to check"
+
+
+def glue_and_rest(program: str) -> tuple[list[ast.stmt], set[int]]:
+    """(the glue statements, the code lines outside them) of a program.  Besides the glue
+    proper, a *preamble* is glue: the top-level statements (not definitions) above the first
+    line a page runs, which set up what the page sets up in blocks of its own (write the
+    digit files, load them)."""
+    text = (ROOT / program).read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    defines_main = any(isinstance(s, ast.FunctionDef) and s.name == "main" for s in tree.body)
+    first_run = min(_RUN_BY_PAGES.get(program, {0}))
+    glue = [
+        s for s in tree.body
+        if _is_glue(s, defines_main)
+        or ((s.end_lineno or s.lineno) < first_run
+            and not isinstance(s, ast.FunctionDef | ast.ClassDef | ast.If))
+    ]
+    glue_lines = {n for s in glue for n in range(s.lineno, (s.end_lineno or s.lineno) + 1)}
+    lines = text.split("\n")
+    code = {
+        number
+        for number, line in enumerate(lines, 1)
+        if line.strip() and not line.strip().startswith("#") and not _is_marker(line)
+    }
+    return glue, code - glue_lines
+
+
+_RUN_BY_PAGES = lines_run_by_pages()
+
+
+def covered(program: str) -> bool:
+    _, rest = glue_and_rest(program)
+    return bool(rest) and rest <= _RUN_BY_PAGES.get(program, set())
+
+
+COVERED = [p for p in PROGRAMS if covered(p) and p not in RUN_ELSEWHERE]
+STANDALONE = [p for p in PROGRAMS if not covered(p)]
+
+
+def in_download(folder: Path, program: str) -> Path:
+    """Where the program lies in the unpacked download (copied there if no chapter links
+    it, with the rest of its folder)."""
+    relative = Path(program).relative_to("snippets")
+    target = folder / relative
+    if not target.is_file():
+        for sibling in (ROOT / program).parent.glob("*.py"):
+            destination = folder / relative.parent / sibling.name
+            if not destination.exists():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(sibling, destination)
+    return target
+
+
+@pytest.mark.slow  # real programs, several of them training models
+@pytest.mark.parametrize("program", STANDALONE)
+def test_snippet_runs_standalone(program, downloaded, tmp_path):
+    copy = shutil.copytree(downloaded, tmp_path / "code")  # files it writes stay its own
+    path = in_download(copy, program)
+    result = subprocess.run([sys.executable, str(path), *ARGUMENTS.get(program, [])],
+                            cwd=path.parent, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{program} failed:\n{result.stderr}"
+    assert result.stdout.strip(), f"{program} printed nothing to check"
+
+
+# Runs each covered program's glue, in a fresh module namespace, with __file__ in the download.
+GLUE_RUNNER = """
+import json, sys
+jobs, root = json.loads(sys.stdin.read())
+base_path = list(sys.path)
+failures = {}
+for path, code in jobs:
+    sys.path[:] = [path.rsplit("/", 1)[0]] + base_path  # as `python program.py` does
+    for name, module in list(sys.modules.items()):  # the programs' own modules, freshly
+        if (getattr(module, "__file__", None) or "").startswith(root):
+            del sys.modules[name]
+    try:
+        exec(compile(code, path, "exec"), {"__name__": "__glue__", "__file__": path})
+    except BaseException as error:
+        failures[path] = f"{type(error).__name__}: {error}"
+print(json.dumps(failures))
+"""
+
+
+def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
+    """Each covered program's docstring, imports and sys.path lines, run where the reader has
+    them: everything else in it the pages have run already."""
+    assert COVERED, "no program is covered by its page: the standalone runs do all the work"
+    jobs = []
+    downloaded = shutil.copytree(downloaded, tmp_path / "code")
+    for program in COVERED:
+        glue, _ = glue_and_rest(program)
+        statements = [s for s in glue if not isinstance(s, ast.If)]  # not the main() call
+        code = "\n".join(ast.unparse(s) for s in statements) + "\n"
+        jobs.append((str(in_download(downloaded, program)), code))
+    result = subprocess.run([sys.executable, "-c", GLUE_RUNNER], input=json.dumps([jobs, str(downloaded)]),
+                            cwd=downloaded, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    failures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert failures == {}
+
+
+def test_every_program_is_checked_exactly_once():
+    assert sorted(COVERED + STANDALONE + [p for p in RUN_ELSEWHERE if covered(p)]) == PROGRAMS
+    assert not set(COVERED) & set(STANDALONE)
+
+
+def test_a_main_call_counts_as_glue_only_when_a_page_calls_main():
+    assert "snippets/training/mnist.py" in COVERED  # its page calls main([...]) itself
+    training = (ROOT / "docs" / "training.md").read_text(encoding="utf-8")
+    assert 'main(["--sample"' in training

@@ -1,0 +1,106 @@
+"""``--docs-cache``: for contributors, skip the pages that passed last time and have not changed.
+
+A page's key is a hash of everything its run depends on: the page's text, every file it
+includes (``--8<--``), the lock file, the installed torch's version, the device, and the
+harness's own source (harness/, pagekit/, conftest.py).  The keys of the pages that passed
+are kept in ``.cache/docs-test/pages-<device>.json`` (gitignored).  Off by default, and never
+used in CI: a skipped page is not run, so it proves nothing new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from pagekit.includes import INCLUDE
+
+FOLDER = Path(".cache") / "docs-test"
+LOCK = Path("locks") / "docs.txt"
+HARNESS_SOURCES = ("harness", "pagekit")
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _common(root: Path, mode: str) -> str:
+    """What every page's run depends on."""
+    digest = hashlib.sha256()
+    try:
+        torch = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch = "none"
+    digest.update(f"{torch}\0{mode}\0{_file_digest(root / LOCK)}\0".encode())
+    sources = [root / "conftest.py"]
+    for folder in HARNESS_SOURCES:
+        sources += sorted((root / folder).rglob("*.py"))
+    for path in sources:
+        digest.update(f"{path.relative_to(root).as_posix()}\0{_file_digest(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def _included(text: str) -> list[str]:
+    """The files a page's ``--8<--`` lines include (a section's file, once)."""
+    files = []
+    for line in text.splitlines():
+        match = INCLUDE.match(line.strip())
+        if match and not match.group("escape"):
+            target = match.group("quoted")[1:-1]
+            files.append(target.split(":", 1)[0])
+    return sorted(set(files))
+
+
+def page_key(root: Path, page: str, common: str) -> str:
+    path = root / page
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    digest = hashlib.sha256(f"{common}\0{page}\0{text}\0".encode())
+    for included in _included(text):
+        digest.update(f"{included}\0{_file_digest(root / included)}\0".encode())
+    return digest.hexdigest()
+
+
+def _path(root: Path, mode: str) -> Path:
+    return root / FOLDER / f"pages-{mode}.json"
+
+
+def _load(root: Path, mode: str) -> dict[str, str]:
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(_path(root, mode).read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return {str(k): str(v) for k, v in data.items()}
+    return {}
+
+
+def unchanged(root: Path, mode: str, pages: Iterable[str]) -> set[str]:
+    """The pages whose key is the one stored when they last passed."""
+    stored = _load(root, mode)
+    if not stored:
+        return set()
+    common = _common(root, mode)
+    return {page for page in pages if stored.get(page) == page_key(root, page, common)}
+
+
+def store(
+    root: Path, mode: str, complete: dict[str, Counter], partial: Collection[str] = ()
+) -> None:
+    """Remember the pages that ran whole and passed; forget those that failed."""
+    stored = _load(root, mode)
+    common = _common(root, mode)
+    for page, counts in complete.items():
+        if page in partial:
+            continue
+        if counts["failed"] == 0 and counts["passed"] > 0:
+            stored[page] = page_key(root, page, common)
+        else:
+            stored.pop(page, None)
+    path = _path(root, mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n", encoding="utf-8")
