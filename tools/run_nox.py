@@ -11,11 +11,12 @@ So nox never goes into the Python that runs this script. It goes, once, into
 2. .nox/tools-lib, with `pip install --target`, which PEP 668 allows, when this Python has pip
    but no venv with pip (Debian/Ubuntu without python3-venv, with python3-pip).
 
-If neither works it says what to install. The nox version is pinned below; a changed pin
-installs again. Only the standard library is used here.
+If neither works it says what to install. The nox version is pinned below; a changed pin, or
+another Python (even 3.11.2 after 3.11.7: the environments nox makes are made by the Python
+nox runs on), installs again. Only the standard library is used here, and the file parses
+on Python 3.6 and later, so an older python3 is told plainly that it is too old (no
+``from __future__ import annotations``: the annotations that need it are strings).
 """
-
-from __future__ import annotations
 
 import importlib.util
 import os
@@ -36,17 +37,22 @@ def venv_python(env: Path) -> Path:
     return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def this_python() -> str:
+    """What the stamp records: the pinned nox, and which Python it was installed for."""
+    return f"{NOX} {sys.version.split()[0]} {sys.base_prefix}"
+
+
 def installed(folder: Path) -> bool:
     """Whether folder holds the pinned nox for this Python (the stamp says so)."""
     stamp = folder / STAMP
-    return stamp.is_file() and stamp.read_text(encoding="utf-8") == f"{NOX} {sys.version_info[:2]}"
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == this_python()
 
 
 def mark(folder: Path) -> None:
-    (folder / STAMP).write_text(f"{NOX} {sys.version_info[:2]}", encoding="utf-8")
+    (folder / STAMP).write_text(this_python(), encoding="utf-8")
 
 
-def in_venv() -> list[str] | None:
+def in_venv() -> "list[str] | None":
     """Way 1: the command that runs nox from .nox/tools, installing it first if needed."""
     python = venv_python(TOOLS)
     if installed(TOOLS) and python.is_file():
@@ -64,7 +70,7 @@ def in_venv() -> list[str] | None:
     return [str(python), "-m", "nox"]
 
 
-def in_target() -> list[str] | None:
+def in_target() -> "list[str] | None":
     """Way 2: nox in .nox/tools-lib, run by this Python with that folder first on its path.
 
     The folder is put on sys.path by the command itself, not through PYTHONPATH, so the
@@ -99,7 +105,7 @@ def in_target() -> list[str] | None:
     return launch
 
 
-def main(arguments: list[str]) -> int:
+def main(arguments: "list[str]") -> int:
     if sys.version_info < (3, 11):
         print(
             f"run_nox: this project needs Python 3.11 or newer; this is {sys.version.split()[0]}",
