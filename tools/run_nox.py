@@ -27,14 +27,24 @@ from pathlib import Path
 
 NOX = "nox==2026.10.20"
 ROOT = Path(__file__).resolve().parents[1]
-TOOLS = ROOT / ".nox" / "tools"  # the virtual environment (way 1)
-TOOLS_LIB = ROOT / ".nox" / "tools-lib"  # the --target folder (way 2)
+# DOCS_ENV_DIR moves the shared environment (noxfile.py); nox's own then goes beside it, so
+# two Pythons (CI: the image's python3 and Debian's own) each keep theirs, installed once.
+_MOVED = os.environ.get("DOCS_ENV_DIR")
+TOOLS = ROOT / (f"{_MOVED}-tools" if _MOVED else ".nox/tools")  # the virtual environment (way 1)
+TOOLS_LIB = ROOT / (f"{_MOVED}-tools-lib" if _MOVED else ".nox/tools-lib")  # --target (way 2)
 STAMP = "run_nox-installed.txt"
 QUIET = ["--quiet", "--disable-pip-version-check"]
 
 
 def venv_python(env: Path) -> Path:
     return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def shown(folder: Path) -> str:
+    try:
+        return str(folder.relative_to(ROOT))
+    except ValueError:  # DOCS_ENV_DIR outside the repository
+        return str(folder)
 
 
 def this_python() -> str:
@@ -59,7 +69,7 @@ def in_venv() -> "list[str] | None":
         return [str(python), "-m", "nox"]
     if importlib.util.find_spec("ensurepip") is None:
         return None  # Debian/Ubuntu without python3-venv: a venv would have no pip
-    print(f"run_nox: installing {NOX} into {TOOLS.relative_to(ROOT)} (once)", flush=True)
+    print(f"run_nox: installing {NOX} into {shown(TOOLS)} (once)", flush=True)
     try:
         venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
     except (OSError, subprocess.CalledProcessError) as error:
@@ -86,7 +96,7 @@ def in_target() -> "list[str] | None":
         return launch
     if importlib.util.find_spec("pip") is None:
         return None
-    print(f"run_nox: installing {NOX} into {TOOLS_LIB.relative_to(ROOT)} (once)", flush=True)
+    print(f"run_nox: installing {NOX} into {shown(TOOLS_LIB)} (once)", flush=True)
     subprocess.run(
         [
             sys.executable,
