@@ -8,7 +8,9 @@ zensical (not a gate: which features survive a build with Zensical, MkDocs' succ
 Every session shares ONE environment, .nox/docs-env: torch alone is 5.5 GB, and three
 copies of it would help nobody (docs-drift adds one, with the other torch it compares).
 It is installed from the lock file locks/docs.txt (every package pinned, with hashes), and
-reinstalled only when that file changes.
+reinstalled only when that file changes.  DOCS_ENV_DIR puts it elsewhere (CI keeps a second
+one, made by Debian's own python3, next to the first).  Every environment here is made by
+the one installer, _install.
 
 On a machine that already has torch (a GPU box, often without network), run
 ``nox --no-venv -s docs-test-cuda``: the session then uses the interpreter running nox.
@@ -38,12 +40,14 @@ nox.options.default_venv_backend = "none"  # we manage the one shared environmen
 nox.options.sessions = ["docs-test"]
 
 ROOT = Path(__file__).parent
-ENV_DIR = ROOT / ".nox" / "docs-env"
-STAMP = ENV_DIR / "installed-lock.json"
+# Relative to the repository root; one made by another Python needs a folder of its own.
+ENV_DIR = ROOT / os.environ.get("DOCS_ENV_DIR", ".nox/docs-env")
+STAMP = "installed-lock.json"  # in each environment: what was installed there
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 REQUIREMENTS = list(nox.project.dependency_groups(PYPROJECT, "docs"))
 DOCS_LOCK = locks.lock_path("docs")
 UV = "uv==0.13.9"  # writes the lock files (nox -s lock); installing needs only pip
+PYTHON_FLOOR = "3.11"  # pyproject.toml's requires-python: Debian 12's python3 is 3.11.2
 LOCKED_GROUPS = ["docs", "zensical"]  # a lock file each, in locks/
 ON_CPU = {"DOCS_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": ""}  # every GPU hidden
 # On Ctrl+C nox interrupts pytest, then kills it after 0.3 s + 0.2 s: give the harness time to
@@ -55,18 +59,27 @@ def _use_current_python() -> bool:
     return "--no-venv" in sys.argv or os.environ.get("DOCS_USE_CURRENT_PYTHON") == "1"
 
 
+def venv_bin(env_dir: Path, program: str = "python") -> Path:
+    """A program of a virtual environment: bin/NAME, or Scripts\\NAME.exe on Windows."""
+    return (
+        env_dir
+        / ("Scripts" if os.name == "nt" else "bin")
+        / (f"{program}.exe" if os.name == "nt" else program)
+    )
+
+
 def _up_to_date(env_dir: Path, requirements: list[str]) -> bool:
     """Whether env_dir exists with exactly these requirements installed (its stamp says so)."""
-    stamp = env_dir / STAMP.name
+    stamp = env_dir / STAMP
     return (
-        (env_dir / "bin" / "python").is_file()
+        venv_bin(env_dir).is_file()
         and stamp.is_file()
         and json.loads(stamp.read_text()).get("sha256") == _digest(requirements)
     )
 
 
 def _write_stamp(env_dir: Path, requirements: list[str]) -> None:
-    (env_dir / STAMP.name).write_text(
+    (env_dir / STAMP).write_text(
         json.dumps({"sha256": _digest(requirements), "requirements": requirements}, indent=1)
     )
 
@@ -86,14 +99,6 @@ def _create_env(env_dir: Path) -> None:
     virtualenv.cli_run([str(env_dir), "--quiet"])
 
 
-def _install_lock(session: nox.Session, python: str, lock: Path) -> None:
-    """Exactly the packages of the lock file, each checked against its hashes."""
-    quiet = ["--quiet", "--disable-pip-version-check"]
-    session.run(python, "-m", "pip", "install", *quiet, "--require-hashes", "--no-deps",
-                "-r", str(lock), external=True)  # fmt: skip
-    session.run(python, "-m", "pip", "check", "--disable-pip-version-check", external=True)
-
-
 def shared_python(session: nox.Session) -> str:
     """The interpreter of the shared environment, created or updated from locks/docs.txt."""
     if _use_current_python():
@@ -105,16 +110,16 @@ def shared_python(session: nox.Session) -> str:
             + "; ".join(stale)
             + f"). Write it again with: {locks.LOCK_COMMAND}"
         )
-    python = ENV_DIR / "bin" / "python"
-    locked = [hashlib.sha256(DOCS_LOCK.read_bytes()).hexdigest()]  # the stamp: this lock
-    if _up_to_date(ENV_DIR, locked):
-        return str(python)
-    if not python.is_file():
-        session.log(f"Creating {ENV_DIR.relative_to(ROOT)} from {DOCS_LOCK.relative_to(ROOT)}")
-        _create_env(ENV_DIR)
-    _install_lock(session, str(python), DOCS_LOCK)
-    _write_stamp(ENV_DIR, locked)
-    return str(python)
+    if failure := _install(session, ENV_DIR, DOCS_LOCK):
+        session.error(
+            f"{_shown(ENV_DIR)} could not be installed from {_shown(DOCS_LOCK)}:\n{failure}"
+        )
+    return str(venv_bin(ENV_DIR))
+
+
+def _shown(path: Path) -> str:
+    """A path as the reader should see it: relative to the repository when inside it."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 # The whole suite spreads over the machine's cores (pytest-xdist; a page's examples stay in one
@@ -179,23 +184,36 @@ DRIFT_DIR = Path("verification") / "drift"  # relative: nox runs sessions from R
 DRIFT_TORCH = "2.13.0"  # another torch that installs here (CPU build; no torchvision matches it)
 
 
-def _install(env_dir: Path, lock: Path, *, without: Collection[str] = (),
-             adding: tuple[str, ...] = ()) -> str | None:  # fmt: skip
-    """Create or update env_dir from a lock file and stamp it: None when done, else the last
-    line pip or venv said.  An environment created here and left half-made is removed.
-    ``without`` drops locked packages (by name or name prefix) and ``adding`` adds others,
-    which then cannot be checked against hashes."""
-    pins = locks.read(lock).values()
-    kept = [pin.requirement for pin in pins if not pin.name.startswith(tuple(without))]
-    install = (
-        ["--require-hashes", "-r", str(lock)] if not without and not adding
-        else [*kept, *adding]
-    )  # fmt: skip
-    python = env_dir / "bin" / "python"
-    stamp = [hashlib.sha256(lock.read_bytes()).hexdigest(), *sorted(without), *adding]
+def _install(
+    session: nox.Session,
+    env_dir: Path,
+    lock: Path | None,
+    *,
+    without: Collection[str] = (),
+    adding: tuple[str, ...] = (),
+) -> str | None:
+    """THE installer: create or update env_dir and stamp it; None when done, else what pip or
+    venv said (the end of it).  With a lock alone it installs exactly the lock's packages, each
+    checked against its hashes, then `pip check`s them.  ``without`` drops locked packages (by
+    name or name prefix) and ``adding`` adds others, which then cannot be checked against
+    hashes; lock=None installs only ``adding``.  Nothing is done when the stamp says the same
+    was installed before.  An environment created here and left half-made is removed."""
+    if lock is None:
+        install, stamp = list(adding), list(adding)
+    else:
+        pins = locks.read(lock)
+        kept = [pin.requirement for pin in pins if not pin.name.startswith(tuple(without))]
+        install = (
+            ["--require-hashes", "-r", str(lock)] if not without and not adding
+            else [*kept, *adding]
+        )  # fmt: skip
+        stamp = [hashlib.sha256(lock.read_bytes()).hexdigest(), *sorted(without), *adding]
     if _up_to_date(env_dir, stamp):
         return None
+    python = venv_bin(env_dir)
     created_here = not python.is_file()
+    if created_here:
+        session.log(f"Creating {_shown(env_dir)}" + (f" from {_shown(lock)}" if lock else ""))
     steps = [[str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
               "--no-deps", *install],
              [str(python), "-m", "pip", "check", "--disable-pip-version-check"]]  # fmt: skip
@@ -208,10 +226,10 @@ def _install(env_dir: Path, lock: Path, *, without: Collection[str] = (),
     for step in steps:
         result = subprocess.run(step, check=False, capture_output=True, text=True)
         if result.returncode != 0:
-            said = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            said = (result.stderr or result.stdout).strip().splitlines()[-20:] or ["no output"]
             if created_here:
                 shutil.rmtree(env_dir, ignore_errors=True)  # no half-made environment
-            return said[0]
+            return "\n".join(said)
     _write_stamp(env_dir, stamp)
     return None
 
@@ -220,11 +238,11 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     """(name, python) of .nox/drift-torch-X.Y, created on first use; None if it cannot be."""
     name = "drift-torch-" + ".".join(DRIFT_TORCH.split(".")[:2])
     env_dir = ROOT / ".nox" / name
-    python = env_dir / "bin" / "python"
     session.log(f"Checking .nox/{name} for the drift report (torch {DRIFT_TORCH})")
     # The locked versions of everything but the torch stack, which the other torch brings
     # (its CPU build needs no CUDA packages; no torchvision matches it).
     failure = _install(
+        session,
         env_dir,
         DOCS_LOCK,
         without={"torch", "torchvision", "triton", "nvidia-", "cuda-"},
@@ -233,10 +251,10 @@ def _drift_env(session: nox.Session) -> tuple[str, str] | None:
     if failure:
         session.warn(
             f"Skipping the torch {DRIFT_TORCH} drift run: .nox/{name} could not "
-            f"be created ({failure})"
+            f"be created ({failure.splitlines()[-1]})"
         )
         return None
-    return name, str(python)
+    return name, str(venv_bin(env_dir))
 
 
 def _drift_run(session: nox.Session, name: str, python: str, mode: str) -> None:
@@ -368,21 +386,19 @@ def lint(session: nox.Session) -> None:
 @nox.session(name="lock")
 def lock(session: nox.Session) -> None:
     """Write locks/docs.txt again from pyproject.toml's dependency groups, with uv (pinned
-    above, installed into .nox/uv-env), for every platform and Python >= 3.11.5.  Needs the
+    above, installed into .nox/uv-env), for every platform and every Python the project
+    supports (PYTHON_FLOOR up): a package whose newest release needs a newer Python gets a
+    second, older pin under a marker (pyproject.toml declares both; tools/locks.py).  Needs the
     package index.  Versions already in the lock are kept unless pyproject.toml asks for
     others; ``-- --upgrade`` takes the newest of everything not pinned there.  Review the
     diff, then run the tests in the new environment."""
     env_dir = ROOT / ".nox" / "uv-env"
-    python = env_dir / "bin" / "python"
-    if not _up_to_date(env_dir, [UV]):
-        if not python.is_file():
-            _create_env(env_dir)
-        session.run(str(python), "-m", "pip", "install", "--quiet", UV, external=True)
-        _write_stamp(env_dir, [UV])
+    if failure := _install(session, env_dir, None, adding=(UV,)):  # uv needs no other package
+        session.error(f"{UV} could not be installed into .nox/uv-env:\n{failure}")
     for group in LOCKED_GROUPS:
         session.run(
-            str(env_dir / "bin" / "uv"), "pip", "compile", "pyproject.toml", "--group", group,
-            "--universal", "--python-version", "3.11.5", "--generate-hashes", "--quiet",
+            str(venv_bin(env_dir, "uv")), "pip", "compile", "pyproject.toml", "--group", group,
+            "--universal", "--python-version", PYTHON_FLOOR, "--generate-hashes", "--quiet",
             "--custom-compile-command", locks.LOCK_COMMAND,
             "-o", str(locks.lock_path(group).relative_to(ROOT)), *session.posargs, external=True,
         )  # fmt: skip
@@ -410,9 +426,9 @@ def zensical(session: nox.Session) -> None:
     if stale:
         session.error(f"Measurement broken: {'; '.join(stale)}; run {locks.LOCK_COMMAND}")
     session.log("Checking .nox/zensical-env against locks/zensical.txt")
-    if failure := _install(ZENSICAL_ENV, zensical_lock):
+    if failure := _install(session, ZENSICAL_ENV, zensical_lock):
         session.error(f"Measurement broken: Zensical could not be installed ({failure})")
-    zensical_bin = str(ZENSICAL_ENV / "bin" / "zensical")
+    zensical_bin = str(venv_bin(ZENSICAL_ENV, "zensical"))
     version = subprocess.run(
         [zensical_bin, "--version"], check=True, capture_output=True, text=True
     ).stdout.strip()
@@ -461,5 +477,5 @@ def zensical(session: nox.Session) -> None:
 
 
 def _pin(name: str) -> str:
-    """The version the docs group pins for a package."""
-    return next(r.split("==")[1] for r in REQUIREMENTS if r.split("==")[0] == name)
+    """The version the docs group pins for a package (the first, where markers fork it)."""
+    return next(pin.version for pin in map(locks.direct_pin, REQUIREMENTS) if pin.name == name)

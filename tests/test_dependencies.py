@@ -33,7 +33,7 @@ def group(name: str) -> list[str]:
 
 
 DOCS = group("docs")
-DECLARED = {locks.direct_pin(requirement)[0] for requirement in DOCS}
+DECLARED = {locks.direct_pin(requirement).name for requirement in DOCS}
 
 
 def local_modules() -> set[str]:
@@ -104,6 +104,57 @@ def test_a_stale_lock_is_named_package_by_package(tmp_path):
     ]
 
 
+FORKED = [
+    "pymdown-extensions==12.3 ; python_full_version < '3.11.5'",
+    "pymdown-extensions==13.1 ; python_full_version >= '3.11.5'",
+]
+
+
+def _lock(tmp_path, *lines):
+    lock = tmp_path / "docs.txt"
+    lock.write_text("".join(f"{line} \\\n    --hash=sha256:00\n" for line in lines), "utf-8")
+    return lock
+
+
+def test_a_package_forked_by_python_version_agrees_with_its_two_pins(tmp_path):
+    """Debian 12's python3 (3.11.2) gets pymdown-extensions 12.3; 3.11.5 and later get 13.1."""
+    lock = _lock(tmp_path, *FORKED)
+    assert [pin.requirement for pin in locks.read(lock)] == FORKED
+    assert locks.disagreements(FORKED, lock) == []
+
+
+def test_a_fork_that_pyproject_does_not_declare_is_named(tmp_path):
+    lock = _lock(tmp_path, *FORKED)
+    assert locks.disagreements(["pymdown-extensions==13.1"], lock) == [
+        "pymdown-extensions: pyproject.toml pins 13.1, "
+        "docs.txt has 12.3 ; python_full_version < '3.11.5'"
+    ]
+    moved = [FORKED[0].replace("3.11.5", "3.12"), FORKED[1].replace("3.11.5", "3.12")]
+    assert locks.disagreements(moved, lock) == [
+        "pymdown-extensions: pyproject.toml pins 12.3 ; python_full_version < '3.12', "
+        "docs.txt has 13.1 ; python_full_version >= '3.11.5'"
+    ]
+    assert locks.disagreements(FORKED, _lock(tmp_path, "pymdown-extensions==13.1")) == [
+        "pymdown-extensions: pyproject.toml pins 12.3 ; python_full_version < '3.11.5', "
+        "docs.txt has 13.1"
+    ]
+
+
+def test_the_forks_of_the_lock_cover_every_supported_python_once():
+    """Each package has exactly one locked version on every supported Python and platform."""
+    by_name: dict[str, list[locks.Pin]] = {}
+    for pin in locks.read(locks.lock_path("docs")):
+        by_name.setdefault(pin.name, []).append(pin)
+    twice = [
+        f"{one.requirement} and {other.requirement}"
+        for pins in by_name.values()
+        for i, one in enumerate(pins)
+        for other in pins[i + 1 :]
+        if locks.overlap(one.marker, other.marker)
+    ]
+    assert not twice, "pinned twice where both markers hold:\n" + "\n".join(twice)
+
+
 def test_an_unpinned_requirement_is_refused():
     with pytest.raises(ValueError, match="not pinned"):
         locks.direct_pin("torch>=2.14")
@@ -114,7 +165,7 @@ def test_this_environment_is_the_locked_one():
     if sys.prefix == sys.base_prefix:
         pytest.skip("not in a virtual environment: run the tests through nox")
     off = []
-    for pin in locks.read(locks.lock_path("docs")).values():
+    for pin in locks.read(locks.lock_path("docs")):
         if pin.marker and not _applies(pin.marker):
             continue
         try:

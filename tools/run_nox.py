@@ -11,11 +11,12 @@ So nox never goes into the Python that runs this script. It goes, once, into
 2. .nox/tools-lib, with `pip install --target`, which PEP 668 allows, when this Python has pip
    but no venv with pip (Debian/Ubuntu without python3-venv, with python3-pip).
 
-If neither works it says what to install. The nox version is pinned below; a changed pin
-installs again. Only the standard library is used here.
+If neither works it says what to install. The nox version is pinned below; a changed pin, or
+another Python (even 3.11.2 after 3.11.7: the environments nox makes are made by the Python
+nox runs on), installs again. Only the standard library is used here, and the file parses
+on Python 3.6 and later, so an older python3 is told plainly that it is too old (no
+``from __future__ import annotations``: the annotations that need it are strings).
 """
-
-from __future__ import annotations
 
 import importlib.util
 import os
@@ -26,8 +27,11 @@ from pathlib import Path
 
 NOX = "nox==2026.10.20"
 ROOT = Path(__file__).resolve().parents[1]
-TOOLS = ROOT / ".nox" / "tools"  # the virtual environment (way 1)
-TOOLS_LIB = ROOT / ".nox" / "tools-lib"  # the --target folder (way 2)
+# DOCS_ENV_DIR moves the shared environment (noxfile.py); nox's own then goes beside it, so
+# two Pythons (CI: the image's python3 and Debian's own) each keep theirs, installed once.
+_MOVED = os.environ.get("DOCS_ENV_DIR")
+TOOLS = ROOT / (f"{_MOVED}-tools" if _MOVED else ".nox/tools")  # the virtual environment (way 1)
+TOOLS_LIB = ROOT / (f"{_MOVED}-tools-lib" if _MOVED else ".nox/tools-lib")  # --target (way 2)
 STAMP = "run_nox-installed.txt"
 QUIET = ["--quiet", "--disable-pip-version-check"]
 
@@ -36,24 +40,36 @@ def venv_python(env: Path) -> Path:
     return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def shown(folder: Path) -> str:
+    try:
+        return str(folder.relative_to(ROOT))
+    except ValueError:  # DOCS_ENV_DIR outside the repository
+        return str(folder)
+
+
+def this_python() -> str:
+    """What the stamp records: the pinned nox, and which Python it was installed for."""
+    return f"{NOX} {sys.version.split()[0]} {sys.base_prefix}"
+
+
 def installed(folder: Path) -> bool:
     """Whether folder holds the pinned nox for this Python (the stamp says so)."""
     stamp = folder / STAMP
-    return stamp.is_file() and stamp.read_text(encoding="utf-8") == f"{NOX} {sys.version_info[:2]}"
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == this_python()
 
 
 def mark(folder: Path) -> None:
-    (folder / STAMP).write_text(f"{NOX} {sys.version_info[:2]}", encoding="utf-8")
+    (folder / STAMP).write_text(this_python(), encoding="utf-8")
 
 
-def in_venv() -> list[str] | None:
+def in_venv() -> "list[str] | None":
     """Way 1: the command that runs nox from .nox/tools, installing it first if needed."""
     python = venv_python(TOOLS)
     if installed(TOOLS) and python.is_file():
         return [str(python), "-m", "nox"]
     if importlib.util.find_spec("ensurepip") is None:
         return None  # Debian/Ubuntu without python3-venv: a venv would have no pip
-    print(f"run_nox: installing {NOX} into {TOOLS.relative_to(ROOT)} (once)", flush=True)
+    print(f"run_nox: installing {NOX} into {shown(TOOLS)} (once)", flush=True)
     try:
         venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
     except (OSError, subprocess.CalledProcessError) as error:
@@ -64,7 +80,7 @@ def in_venv() -> list[str] | None:
     return [str(python), "-m", "nox"]
 
 
-def in_target() -> list[str] | None:
+def in_target() -> "list[str] | None":
     """Way 2: nox in .nox/tools-lib, run by this Python with that folder first on its path.
 
     The folder is put on sys.path by the command itself, not through PYTHONPATH, so the
@@ -80,7 +96,7 @@ def in_target() -> list[str] | None:
         return launch
     if importlib.util.find_spec("pip") is None:
         return None
-    print(f"run_nox: installing {NOX} into {TOOLS_LIB.relative_to(ROOT)} (once)", flush=True)
+    print(f"run_nox: installing {NOX} into {shown(TOOLS_LIB)} (once)", flush=True)
     subprocess.run(
         [
             sys.executable,
@@ -99,7 +115,7 @@ def in_target() -> list[str] | None:
     return launch
 
 
-def main(arguments: list[str]) -> int:
+def main(arguments: "list[str]") -> int:
     if sys.version_info < (3, 11):
         print(
             f"run_nox: this project needs Python 3.11 or newer; this is {sys.version.split()[0]}",
