@@ -46,7 +46,10 @@ def run_bare(pages: list[Path]) -> int:
             if not fence.is_runnable or fence.marker("norun") or fence.marker("gpu-only"):
                 continue  # norun and gpu-only blocks do not run on the CPU harness either
             blocks += 1
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
                 if fence.body.lstrip().startswith(">>>"):
                     for example in doctest.DocTestParser().get_examples(fence.body):
                         try:
@@ -81,18 +84,39 @@ def main() -> None:
         return
     names = [page.relative_to(ROOT).as_posix() for page in pages]
     env_python = sys.executable
-    one_thread = dict(os.environ, DOCS_DEVICE="cpu", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                      OPENBLAS_NUM_THREADS="1")
-    harness = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
-                     "no:xdist", *names], env=one_thread)
-    parallel = timed([env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                      "--numprocesses=auto", "--maxprocesses=4", *names], env=one_thread)
+    one_thread = dict(
+        os.environ,
+        DOCS_DEVICE="cpu",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
+    harness = timed(
+        [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *names],
+        env=one_thread,
+    )
+    parallel = timed(
+        [
+            env_python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--numprocesses=auto",
+            "--maxprocesses=4",
+            *names,
+        ],
+        env=one_thread,
+    )
     bare = timed([env_python, __file__, "--bare", *names], env=one_thread)
     print(f"harness (pytest + sybil, all pages): {harness:6.2f} s  (best of {RUNS})")
     print(f"bare (same blocks, one process):     {bare:6.2f} s  (best of {RUNS})")
     print(f"ratio: {harness / bare:.2f}×  (target ≤ 1.20×) on {os.cpu_count()} cores")
-    print(f"harness in parallel (-n auto):       {parallel:6.2f} s  "
-          f"({parallel / bare:.2f}× the bare time)")
+    print(
+        f"harness in parallel (-n auto):       {parallel:6.2f} s  "
+        f"({parallel / bare:.2f}× the bare time)"
+    )
 
 
 if __name__ == "__main__":

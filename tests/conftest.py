@@ -29,13 +29,24 @@ def downloaded(tmp_path_factory):
     try:
         from sitekit import downloads  # needs jupytext, which a bare GPU machine may lack
     except ImportError:
-        shutil.copytree(ROOT / "snippets", where / "code",  # the same layout: a folder a chapter
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / "snippets",
+            where / "code",  # the same layout: a folder a chapter
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
         return where / "code"
-    chapters = [page for page in sorted((ROOT / "docs").glob("*.md"))
-                if page.name not in downloads.NOT_CHAPTERS]
-    programs = sorted({program for page in chapters
-                       for program in downloads.programs_of(page.read_text(encoding="utf-8"))})
+    chapters = [
+        page
+        for page in sorted((ROOT / "docs").glob("*.md"))
+        if page.name not in downloads.NOT_CHAPTERS
+    ]
+    programs = sorted(
+        {
+            program
+            for page in chapters
+            for program in downloads.programs_of(page.read_text(encoding="utf-8"))
+        }
+    )
     archive = where / "pytorch-rumen-code.zip"
     archive.write_bytes(downloads.build_archive(ROOT, programs))
     with zipfile.ZipFile(archive) as opened:

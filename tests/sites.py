@@ -23,11 +23,20 @@ from pagekit.fences import is_python_language
 ROOT = Path(__file__).resolve().parents[1]
 REAL_HOME = os.environ.get("HOME", "")  # pytester moves HOME; the pages keep the real one
 FIXTURES = ROOT / "tests" / "fixtures"
-SITE_FILES = ["conftest.py", "mkdocs.yml", "harness", "pagekit", "hooks", "sitekit", "overrides",
-              "pyproject.toml"]
+SITE_FILES = [
+    "conftest.py",
+    "mkdocs.yml",
+    "harness",
+    "pagekit",
+    "hooks",
+    "sitekit",
+    "overrides",
+    "pyproject.toml",
+]
 
 _HIGHLIGHTED = re.compile(
-    r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S)
+    r'<div class="language-(?P<lang>[\w+-]+) highlight">.*?<code>(?P<code>.*?)</code>', re.S
+)
 
 
 def make_site(where: Path, pages: dict[str, str], snippets: dict[str, str] | None = None) -> Path:
@@ -54,11 +63,27 @@ def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = N
     """pytest over a throw-away site in a fresh interpreter: for runs that need another
     device (harness.device reads DOCS_DEVICE once per process) or that are sent signals.
     Everything else uses run_inprocess (much cheaper: no interpreter, no torch import)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="",
-               **(env or {}))
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "--rootdir", str(site), *args], cwd=site, env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="", **(env or {})
+    )
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(site),
+            *args,
+        ],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def run_inprocess(pytester, site: Path, *args: str, env: dict | None = None):
@@ -75,12 +100,14 @@ def run_inprocess(pytester, site: Path, *args: str, env: dict | None = None):
         patch.setenv("DOCS_DEVICE", "cpu")
         patch.setenv("HOME", REAL_HOME)
         patch.chdir(site)
-        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--rootdir",
-                                              str(site), *args)
+        result = pytester.runpytest_inprocess(
+            "-p", "no:cacheprovider", "-q", "--rootdir", str(site), *args
+        )
     finally:
         patch.undo()
-    return SimpleNamespace(stdout=result.stdout.str() + "\n", stderr=result.stderr.str(),
-                           returncode=int(result.ret))
+    return SimpleNamespace(
+        stdout=result.stdout.str() + "\n", stderr=result.stderr.str(), returncode=int(result.ret)
+    )
 
 
 def preload() -> None:
@@ -121,8 +148,13 @@ def module_pytester(request, tmp_path_factory):
 
 
 def run_build(site: Path):
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-                          cwd=site, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
@@ -131,8 +163,9 @@ def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
     os.chdir(site)  # pymdownx.snippets resolves base_path from the working directory
     try:
         config = load_config(str(site / "mkdocs.yml"))
-        renderer = markdown.Markdown(extensions=config["markdown_extensions"],
-                                     extension_configs=config["mdx_configs"])
+        renderer = markdown.Markdown(
+            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
+        )
         html = renderer.convert(page.read_text(encoding="utf-8-sig"))  # as MkDocs reads it
     finally:
         os.chdir(cwd)
@@ -147,8 +180,11 @@ def rendered_python_blocks(page: Path, site: Path) -> list[tuple[str, str]]:
     Python-Markdown with the site's extensions renders.
     """
     html_text, _ = render(page, site)
-    return [(match.group("lang"), html.unescape(re.sub(r"<[^>]+>", "", match.group("code"))))
-            for match in _HIGHLIGHTED.finditer(html_text) if is_python_language(match.group("lang"))]
+    return [
+        (match.group("lang"), html.unescape(re.sub(r"<[^>]+>", "", match.group("code"))))
+        for match in _HIGHLIGHTED.finditer(html_text)
+        if is_python_language(match.group("lang"))
+    ]
 
 
 def load_hook(name: str) -> ModuleType:

@@ -165,7 +165,9 @@ def test_judge_compares_doctest_output_in_doctests_own_words():
 def test_judge_fails_a_session_whose_examples_did_not_all_run():
     block = only_block(page(py(">>> 1 + 1\n2\n>>> 2 + 2\n5")))
     verdict = judge.judge(block, Outcome(examples=[example_run("2\n")]), [], False)
-    assert "docs/p.md, line 3: 2 examples on the page, 1 reported by its process" in (verdict.failure or "")
+    assert "docs/p.md, line 3: 2 examples on the page, 1 reported by its process" in (
+        verdict.failure or ""
+    )
 
 
 def test_judge_matches_exceptions_as_doctest_does():

@@ -46,9 +46,11 @@ def test_the_seed_reaches_the_page_and_the_record(tmp_path, pytester, monkeypatc
     record give (run in this process, with pytester)."""
     monkeypatch.delenv(plugin.SEED_VARIABLE, raising=False)
     seen = tmp_path / "seen"
-    page = ("# t\n\n```python\n>>> import torch\n"
-            f">>> open({str(seen)!r}, 'w').write(str(torch.initial_seed())) > 0\n"
-            "True\n```\n")
+    page = (
+        "# t\n\n```python\n>>> import torch\n"
+        f">>> open({str(seen)!r}, 'w').write(str(torch.initial_seed())) > 0\n"
+        "True\n```\n"
+    )
     site = make_site(tmp_path / "site", {"docs/index.md": page})
     result = run_inprocess(pytester, site, "docs")
     assert result.returncode == 0, result.stdout

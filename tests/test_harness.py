@@ -6,13 +6,21 @@ import json
 
 import pytest
 
-from sitekit import report
+from harness.plugin import site_sybil
+from pagekit import records
 from pagekit.fences import find_fences
 from pagekit.records import DriftPage, DriftRecord
-from harness.plugin import site_sybil
-from sitekit import verification
-from tests.sites import (FIXTURES, ROOT, make_site, module_pytester, rendered_python_blocks,
-                         run_build, run_inprocess, run_pytest)
+from sitekit import report, verification
+from tests.sites import (
+    FIXTURES,
+    ROOT,
+    make_site,
+    module_pytester,
+    rendered_python_blocks,
+    run_build,
+    run_inprocess,
+    run_pytest,
+)
 
 EVERY_FENCE = (FIXTURES / "every_fence_kind.md").read_text(encoding="utf-8")
 DEMO_SNIPPET = (FIXTURES / "demo_snippet.py").read_text(encoding="utf-8")
@@ -43,9 +51,14 @@ def test_every_fence_kind_is_collected_and_passes(fence_site, pytester):
 PARTIAL_PAGE = "# t\n\n```python\n>>> 1 + 1\n2\n```\n\n```python\n>>> 2 + 2\n5\n```\n"
 
 
-@pytest.mark.parametrize("selection", [["-k", "line:3", "docs"],
-                                       ["--deselect", "docs/index.md::line:8,column:1", "docs"],
-                                       ["docs/index.md::line:3,column:1"]])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        ["-k", "line:3", "docs"],
+        ["--deselect", "docs/index.md::line:8,column:1", "docs"],
+        ["docs/index.md::line:3,column:1"],
+    ],
+)
 def test_a_filtered_run_records_the_page_as_partial_never_verified(tmp_path, pytester, selection):
     site = make_site(tmp_path, {"docs/index.md": PARTIAL_PAGE})
     result = run_inprocess(pytester, site, *selection)
@@ -56,53 +69,92 @@ def test_a_filtered_run_records_the_page_as_partial_never_verified(tmp_path, pyt
     entry = record["pages"]["docs/index.md"]
     assert (entry["passed"], entry["failed"], entry["partial"]) == (1, 0, True)
     assert record["format"] == 3
-    assert verification.stamp("cpu", entry)["verified"] is False
-    assert verification.gpu_passed({"pages": {"docs/index.md": entry}}, "docs/index.md") is None
+    typed = records.read_verification(site / "verification" / "cpu.json")
+    result = typed.pages["docs/index.md"]
+    assert verification.stamp("cpu", result).verified is False
+    assert verification.stamp("cpu", result).partial is True
+    assert verification.gpu_passed(typed, "docs/index.md") is None
     whole = run_inprocess(pytester, site, "docs")  # the whole page: its failure is recorded
-    entry = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))[
-        "pages"]["docs/index.md"]
+    entry = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))["pages"][
+        "docs/index.md"
+    ]
     assert whole.returncode == 1
     assert (entry["passed"], entry["failed"], entry["partial"]) == (1, 1, False)
 
 
 # Each broken page, and what its failure must say.  All run in one pytest subprocess.
 BROKEN_PAGES = {
-    "wrong_doctest_output": ("# t\n\nText.\n\n```python\n>>> 1 + 1\n3\n```\n", [
-        'File "docs/wrong_doctest_output.md", line 6', "Expected:\n    3\nGot:\n    2"]),
-    "wrong_output_block": ('# t\n\n```python\nprint("你好")\n```\n\n```text title="输出"\n再见\n```\n', [
-        "docs/wrong_output_block.md, line 7: the 输出 block does not match"]),
-    "print_without_output": ('# t\n\n```python\nprint("shown nowhere")\n```\n', [
-        "docs/print_without_output.md, line 3: this block prints, but the page shows no output"]),
-    "unexpected_error_in_snippet": ('# t\n\n```python\n--8<-- "snippets/x/boom.py:boom"\n```\n', [
-        "docs/unexpected_error_in_snippet.md, line 3: the block raised an error",
-        'File "snippets/x/boom.py", line 4']),
+    "wrong_doctest_output": (
+        "# t\n\nText.\n\n```python\n>>> 1 + 1\n3\n```\n",
+        ['File "docs/wrong_doctest_output.md", line 6', "Expected:\n    3\nGot:\n    2"],
+    ),
+    "wrong_output_block": (
+        '# t\n\n```python\nprint("你好")\n```\n\n```text title="输出"\n再见\n```\n',
+        ["docs/wrong_output_block.md, line 7: the 输出 block does not match"],
+    ),
+    "print_without_output": (
+        '# t\n\n```python\nprint("shown nowhere")\n```\n',
+        ["docs/print_without_output.md, line 3: this block prints, but the page shows no output"],
+    ),
+    "unexpected_error_in_snippet": (
+        '# t\n\n```python\n--8<-- "snippets/x/boom.py:boom"\n```\n',
+        [
+            "docs/unexpected_error_in_snippet.md, line 3: the block raised an error",
+            'File "snippets/x/boom.py", line 4',
+        ],
+    ),
     "expected_error_is_another": (
         "# t\n\n```python\n>>> import torch\n>>> torch.ones(2, 3).item()\n"
-        "Traceback (most recent call last):\n...\nValueError: wrong type on purpose\n```\n", [
+        "Traceback (most recent call last):\n...\nValueError: wrong type on purpose\n```\n",
+        [
             'File "docs/expected_error_is_another.md", line 5',
-            "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar"]),
-    "norun_without_reason": ("# t\n\n<!-- norun -->\n```python\nimport tensorflow\n```\n", [
-        "docs/norun_without_reason.md, line 4: <!-- norun --> at line 3 needs a reason"]),
-    "mistaken_marker": ("# t\n\n<!-- skip: next -->\n```python\nimport tensorflow\n```\n", [
-        "docs/mistaken_marker.md, line 4: unknown marker <!-- skip -->"]),
+            "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar",
+        ],
+    ),
+    "norun_without_reason": (
+        "# t\n\n<!-- norun -->\n```python\nimport tensorflow\n```\n",
+        ["docs/norun_without_reason.md, line 4: <!-- norun --> at line 3 needs a reason"],
+    ),
+    "mistaken_marker": (
+        "# t\n\n<!-- skip: next -->\n```python\nimport tensorflow\n```\n",
+        ["docs/mistaken_marker.md, line 4: unknown marker <!-- skip -->"],
+    ),
     "deprecated_api": (
-        "# t\n\n```python\n>>> import torch\n>>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n", [
+        "# t\n\n```python\n>>> import torch\n>>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n",
+        [
             "docs/deprecated_api.md, line 3: the example triggers a deprecation warning",
             "FutureWarning: `torch.jit.script` is deprecated",
-            "called from docs/deprecated_api.md, line 5)"]),
+            "called from docs/deprecated_api.md, line 5)",
+        ],
+    ),
     "deprecation_in_user_warning": (
-        '# t\n\n```python\nimport warnings\n\nwarnings.warn("old_api() will be removed in 3.0")\n```\n', [
+        '# t\n\n```python\nimport warnings\n\nwarnings.warn("old_api() will be removed in 3.0")\n```\n',
+        [
             "docs/deprecation_in_user_warning.md, line 3: the example triggers a deprecation warning",
             "UserWarning: old_api() will be removed in 3.0",
-            "(raised at docs/deprecation_in_user_warning.md, line 6)"]),
-    "warns_but_silent": ("# t\n\n<!-- warns: FutureWarning 演示弃用警告 -->\n```python\n>>> 1 + 1\n2\n```\n", [
-        "docs/warns_but_silent.md, line 4: <!-- warns: FutureWarning --> at line 3, "
-        "but the block raised no FutureWarning"]),
-    "warns_without_reason": ("# t\n\n<!-- warns: FutureWarning -->\n```python\n>>> 1 + 1\n2\n```\n", [
-        "docs/warns_without_reason.md, line 4: <!-- warns --> at line 3 needs a warning class and a reason"]),
-    "warns_unknown_class": ("# t\n\n<!-- warns: ScriptWarning 理由 -->\n```python\n>>> 1 + 1\n2\n```\n", [
-        "docs/warns_unknown_class.md, line 4: <!-- warns: ScriptWarning --> at line 3: "
-        "ScriptWarning is not a warning class"]),
+            "(raised at docs/deprecation_in_user_warning.md, line 6)",
+        ],
+    ),
+    "warns_but_silent": (
+        "# t\n\n<!-- warns: FutureWarning 演示弃用警告 -->\n```python\n>>> 1 + 1\n2\n```\n",
+        [
+            "docs/warns_but_silent.md, line 4: <!-- warns: FutureWarning --> at line 3, "
+            "but the block raised no FutureWarning"
+        ],
+    ),
+    "warns_without_reason": (
+        "# t\n\n<!-- warns: FutureWarning -->\n```python\n>>> 1 + 1\n2\n```\n",
+        [
+            "docs/warns_without_reason.md, line 4: <!-- warns --> at line 3 needs a warning class and a reason"
+        ],
+    ),
+    "warns_unknown_class": (
+        "# t\n\n<!-- warns: ScriptWarning 理由 -->\n```python\n>>> 1 + 1\n2\n```\n",
+        [
+            "docs/warns_unknown_class.md, line 4: <!-- warns: ScriptWarning --> at line 3: "
+            "ScriptWarning is not a warning class"
+        ],
+    ),
 }
 # Run with the broken pages; these must pass: the marker's warning is raised, and warnings an
 # example records itself are its own business.
@@ -113,21 +165,32 @@ PASSING_WARNINGS_PAGE = (
     ">>> scripted = torch.jit.script(torch.nn.Linear(2, 1))\n```\n\n```python\n>>> import warnings\n"
     ">>> with warnings.catch_warnings(record=True) as caught:\n...     warnings.simplefilter('always')\n"
     "...     scripted = torch.jit.script(torch.nn.Linear(2, 1))\n>>> caught[0].category.__name__\n"
-    "'FutureWarning'\n```\n")
+    "'FutureWarning'\n```\n"
+)
 BOOM = "# --8<-- [start:boom]\nimport torch\n\ntorch.ones(2) @ torch.ones(3)\n# --8<-- [end:boom]\n"
 
 # The two failure reports docs/contributing.md shows, reproduced for real.
 CONTRIBUTING_FAILURES = {
-    "docs/tensors.md": ("# t\n\n```python\n>>> import torch\n```\n" + "\n" * 51
-                        + "```python\n>>> torch.ones(2).tolist()\n[1.0, 2.0]\n```\n"),
-    "docs/training.md": ("# t\n" + "\n" * 21
-                         + '```python\n--8<-- "snippets/training/linear_regression.py:train"\n```\n'),
-    "docs/nn.md": ("# t\n" + "\n" * 28 + "```python\n>>> import torch\n"
-                   ">>> model = torch.jit.script(torch.nn.Linear(4, 2))\n```\n"),
+    "docs/tensors.md": (
+        "# t\n\n```python\n>>> import torch\n```\n"
+        + "\n" * 51
+        + "```python\n>>> torch.ones(2).tolist()\n[1.0, 2.0]\n```\n"
+    ),
+    "docs/training.md": (
+        "# t\n"
+        + "\n" * 21
+        + '```python\n--8<-- "snippets/training/linear_regression.py:train"\n```\n'
+    ),
+    "docs/nn.md": (
+        "# t\n" + "\n" * 28 + "```python\n>>> import torch\n"
+        ">>> model = torch.jit.script(torch.nn.Linear(4, 2))\n```\n"
+    ),
 }
-LINEAR_REGRESSION = ("# --8<-- [start:train]\nimport torch\nfrom torch import nn\n\n"
-                     "torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n\n\n\n"
-                     "print(model.wieght)\n# --8<-- [end:train]\n")
+LINEAR_REGRESSION = (
+    "# --8<-- [start:train]\nimport torch\nfrom torch import nn\n\n"
+    "torch.manual_seed(0)\nmodel = nn.Linear(1, 1)\n\n\n\n"
+    "print(model.wieght)\n# --8<-- [end:train]\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +198,10 @@ def broken_run(request, tmp_path_factory):
     pages = {f"docs/{name}.md": text for name, (text, _) in BROKEN_PAGES.items()}
     pages.update(CONTRIBUTING_FAILURES)
     pages["docs/warns_marked.md"] = PASSING_WARNINGS_PAGE
-    snippets = {"snippets/x/boom.py": BOOM,
-                "snippets/training/linear_regression.py": LINEAR_REGRESSION}
+    snippets = {
+        "snippets/x/boom.py": BOOM,
+        "snippets/training/linear_regression.py": LINEAR_REGRESSION,
+    }
     site = make_site(tmp_path_factory.mktemp("broken"), pages, snippets)
     result = run_inprocess(module_pytester(request, tmp_path_factory), site, "docs")
     result.site = site
@@ -166,10 +231,12 @@ def test_failure_reports_shown_in_contributing_are_real(broken_run):
     reports = [f for f in find_fences(page) if f.options.get("title") == "失败报告"]
     assert len(reports) == len(CONTRIBUTING_FAILURES)
     got = {line.strip("_ ") for line in broken_run.stdout.splitlines()}
-    for report in reports:
-        for line in report.body.splitlines():
+    for shown in reports:
+        for line in shown.body.splitlines():
             if "…" not in line:  # the elided part is a machine's absolute path
-                assert line.strip("_ ") in got, f"contributing.md shows a line the harness never prints: {line}"
+                assert line.strip("_ ") in got, (
+                    f"contributing.md shows a line the harness never prints: {line}"
+                )
 
 
 @pytest.mark.slow  # a real mkdocs build
@@ -196,7 +263,7 @@ def test_cuda_session_without_gpu_fails_with_its_message(tmp_path):
 # docs-update and docs-drift.  OUTPUTS_PAGE is right; OUTPUTS_BROKEN is it with four shown
 # outputs changed by hand (a >>> output, one with a blank line, an indented 输出 block in an
 # admonition, an expected error's message).  Elisions that still match must stay as they are.
-OUTPUTS_PAGE = '''# t
+OUTPUTS_PAGE = """# t
 
 ```python
 >>> import torch
@@ -234,22 +301,31 @@ RuntimeError: mat1 and mat2 shapes cannot be multiplied (...)
 >>> torch.manual_seed(0)
 <torch._C.Generator object at 0x...>
 ```
-'''
-OUTPUTS_BROKEN = (OUTPUTS_PAGE.replace("[0, 1, 2]", "[0, 1, 3]")
-                  .replace("<BLANKLINE>\n乙", "<BLANKLINE>\n丙")
-                  .replace("    第二行\n    ```", "    第三行\n    ```")
-                  .replace("6 elements", "7 elements"))
-NOW_RAISES = ("# t\n\n```python\n>>> import torch\n>>> torch.ones(2).view(3)\ntensor([1., 1., 1.])\n"
-              ">>> 1 + 1\n3\n```\n")
-NO_LONGER_RAISES = ("# t\n\n```python\nimport warnings\n\nwarnings.warn(\"只是提醒\", RuntimeWarning)\n```\n\n"
-                    "```python\n>>> import torch\n>>> torch.ones(2).sum().item()\n"
-                    "Traceback (most recent call last):\n...\nRuntimeError: on purpose\n```\n")
+"""
+OUTPUTS_BROKEN = (
+    OUTPUTS_PAGE.replace("[0, 1, 2]", "[0, 1, 3]")
+    .replace("<BLANKLINE>\n乙", "<BLANKLINE>\n丙")
+    .replace("    第二行\n    ```", "    第三行\n    ```")
+    .replace("6 elements", "7 elements")
+)
+NOW_RAISES = (
+    "# t\n\n```python\n>>> import torch\n>>> torch.ones(2).view(3)\ntensor([1., 1., 1.])\n"
+    ">>> 1 + 1\n3\n```\n"
+)
+NO_LONGER_RAISES = (
+    '# t\n\n```python\nimport warnings\n\nwarnings.warn("只是提醒", RuntimeWarning)\n```\n\n'
+    "```python\n>>> import torch\n>>> torch.ones(2).sum().item()\n"
+    "Traceback (most recent call last):\n...\nRuntimeError: on purpose\n```\n"
+)
 
 
 @pytest.fixture(scope="module")
 def update_runs(request, tmp_path_factory):
-    pages = {"docs/tensors.md": OUTPUTS_BROKEN, "docs/autograd.md": NOW_RAISES,
-             "docs/no_longer_raises.md": NO_LONGER_RAISES}
+    pages = {
+        "docs/tensors.md": OUTPUTS_BROKEN,
+        "docs/autograd.md": NOW_RAISES,
+        "docs/no_longer_raises.md": NO_LONGER_RAISES,
+    }
     site = make_site(tmp_path_factory.mktemp("update"), pages)
     tester = module_pytester(request, tmp_path_factory)
 
@@ -257,7 +333,9 @@ def update_runs(request, tmp_path_factory):
         return run_inprocess(tester, site, *args)
 
     drift = run_pytest(site, "docs", "--docs-drift=verification/drift/here.json")
-    drift_record = json.loads((site / "verification" / "drift" / "here.json").read_text(encoding="utf-8"))
+    drift_record = json.loads(
+        (site / "verification" / "drift" / "here.json").read_text(encoding="utf-8")
+    )
     wrote_cpu_record = (site / "verification" / "cpu.json").exists()
     update = run_pytest(site, "docs", "--docs-update")
     check = run_pytest(site, "docs/tensors.md")
@@ -271,9 +349,11 @@ def test_update_restores_broken_outputs_and_touches_nothing_else(update_runs):
     assert (site / "docs" / "autograd.md").read_text(encoding="utf-8") == NOW_RAISES
     assert (site / "docs" / "no_longer_raises.md").read_text(encoding="utf-8") == NO_LONGER_RAISES
     assert "docs-update: rewrote 4 shown outputs in 1 page (docs/tensors.md)" in update.stdout
-    assert ("error examples whose exception changed (rewritten: 1):\n  docs/tensors.md, line 29: "
-            "RuntimeError: a Tensor with 7 elements cannot be converted to Scalar  ->  "
-            "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar") in update.stdout
+    assert (
+        "error examples whose exception changed (rewritten: 1):\n  docs/tensors.md, line 29: "
+        "RuntimeError: a Tensor with 7 elements cannot be converted to Scalar  ->  "
+        "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar"
+    ) in update.stdout
 
 
 def test_update_leaves_what_it_cannot_fix_and_fails(update_runs):
@@ -282,9 +362,11 @@ def test_update_leaves_what_it_cannot_fix_and_fails(update_runs):
     assert "FAILED docs/autograd.md::line:3" in update.stdout
     assert "FAILED docs/no_longer_raises.md::line:9" in update.stdout
     assert "FAILED docs/tensors.md" not in update.stdout
-    for message in ["docs/autograd.md, line 5: now raises RuntimeError: shape '[3]' is invalid",
-                    "docs/autograd.md, line 8: an earlier example on this page raised",
-                    "docs/no_longer_raises.md, line 12: the example at line 11 no longer raises"]:
+    for message in [
+        "docs/autograd.md, line 5: now raises RuntimeError: shape '[3]' is invalid",
+        "docs/autograd.md, line 8: an earlier example on this page raised",
+        "docs/no_longer_raises.md, line 12: the example at line 11 no longer raises",
+    ]:
         assert message in update.stdout
 
 
@@ -298,22 +380,30 @@ def test_drift_record_has_expected_and_got_errors_and_warnings(update_runs):
     drift, record, wrote_cpu_record = update_runs[1], update_runs[2], update_runs[3]
     assert drift.returncode == 1  # a report of failures, written all the same
     assert not wrote_cpu_record  # a drift run is no verification record
-    assert record["mode"] == "cpu" and record["torch"] and record["torchvision"] and record["device"]
+    assert (
+        record["mode"] == "cpu" and record["torch"] and record["torchvision"] and record["device"]
+    )
     outputs = record["pages"]["docs/tensors.md"]
     assert (outputs["passed"], outputs["failed"]) == (0, 3)
     assert {(d["line"], d["kind"], d["expected"], d["got"]) for d in outputs["outputs_differ"]} == {
         (6, "doctest", "[0, 1, 3]\n", "[0, 1, 2]\n"),
         (10, "doctest", "甲\n<BLANKLINE>\n丙\n", "甲\n<BLANKLINE>\n乙\n"),
         (23, "output", "第一行\n第三行\n", "第一行\n第二行\n"),
-        (29, "error", "Traceback (most recent call last):\n...\n"
-         "RuntimeError: a Tensor with 7 elements cannot be converted to Scalar\n",
-         "Traceback (most recent call last):\n...\n"
-         "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar\n")}
+        (
+            29,
+            "error",
+            "Traceback (most recent call last):\n...\n"
+            "RuntimeError: a Tensor with 7 elements cannot be converted to Scalar\n",
+            "Traceback (most recent call last):\n...\n"
+            "RuntimeError: a Tensor with 6 elements cannot be converted to Scalar\n",
+        ),
+    }
     raises = record["pages"]["docs/autograd.md"]["raises"]
     assert [(r["line"], r["error"].split(":")[0]) for r in raises] == [(5, "RuntimeError")]
     warned = record["pages"]["docs/no_longer_raises.md"]["warnings"]
-    assert [(w["line"], w["category"], w["message"], w["where"], w["deprecation"]) for w in warned] == [
-        (3, "RuntimeWarning", "只是提醒", "docs/no_longer_raises.md, line 6", False)]
+    assert [
+        (w["line"], w["category"], w["message"], w["where"], w["deprecation"]) for w in warned
+    ] == [(3, "RuntimeWarning", "只是提醒", "docs/no_longer_raises.md, line 6", False)]
 
 
 def test_update_summary_shown_in_contributing_is_real(update_runs):
@@ -325,12 +415,27 @@ def test_update_summary_shown_in_contributing_is_real(update_runs):
 
 
 def test_report_page_shows_differences_and_says_when_no_gpu_ran():
-    entry = DriftPage(passed=1, failed=1, skipped=0, raises=[], warnings=[],
-                      outputs_differ=[{"line": 6, "kind": "doctest", "expected": "[0, 1, 3]\n",
-                                       "got": "[0, 1, 2]\n"}])
-    drift = DriftRecord(name="drift-torch-9.9", torch="9.9.0", torchvision="not importable",
-                        python="3.11", device="CPU", mode="cpu", date="d", commit="c",
-                        pages={"docs/tensors.md": entry})
+    entry = DriftPage(
+        passed=1,
+        failed=1,
+        skipped=0,
+        raises=[],
+        warnings=[],
+        outputs_differ=[
+            {"line": 6, "kind": "doctest", "expected": "[0, 1, 3]\n", "got": "[0, 1, 2]\n"}
+        ],
+    )
+    drift = DriftRecord(
+        name="drift-torch-9.9",
+        torch="9.9.0",
+        torchvision="not importable",
+        python="3.11",
+        device="CPU",
+        mode="cpu",
+        date="d",
+        commit="c",
+        pages={"docs/tensors.md": entry},
+    )
     records = report.Records(drift=[drift])
     text = report.render(records, {"docs/tensors.md": "张量"}, {"docs/tensors.md"})
     assert "| [张量](tensors.md) | ❌ 1 通过 · 1 失败（1 处输出不同） |" in text
@@ -342,7 +447,7 @@ def test_report_page_shows_differences_and_says_when_no_gpu_ran():
 # pytest-xdist: pages in two workers, records and rewrites by the controller alone.
 XDIST_PAGES = {
     "docs/a.md": "# a\n\n```python\n>>> 1 + 1\n2\n```\n\n```python\nprint('甲')\n```\n\n"
-                 "```text title=\"输出\"\n甲\n```\n",
+    '```text title="输出"\n甲\n```\n',
     "docs/b.md": "# b\n\n```python\n>>> import torch\n>>> torch.arange(3).tolist()\n[0, 1, 3]\n```\n",
     "docs/c.md": "# c\n\n```python\n>>> import torch\n>>> torch.get_num_threads()\n1\n```\n",
 }
@@ -357,27 +462,33 @@ def test_parallel_workers_report_to_one_record_and_one_rewrite(tmp_path):
     assert "pages ran in 2 pytest-xdist workers" in run.stdout
     assert "largest: docs/" in run.stdout  # the workers' memory, summed up by the controller
     record = json.loads((site / "verification" / "cpu.json").read_text(encoding="utf-8"))
-    assert {page: (e["passed"], e["failed"], e["partial"]) for page, e in record["pages"].items()} \
-        == {"docs/a.md": (2, 0, False), "docs/b.md": (0, 1, False), "docs/c.md": (1, 0, False)}
+    assert {
+        page: (e["passed"], e["failed"], e["partial"]) for page, e in record["pages"].items()
+    } == {"docs/a.md": (2, 0, False), "docs/b.md": (0, 1, False), "docs/c.md": (1, 0, False)}
     update = run_pytest(site, "-n", "2", "--docs-update", "docs")
-    assert "docs-update: rewrote 1 shown outputs in 1 page (docs/b.md)" in update.stdout, \
+    assert "docs-update: rewrote 1 shown outputs in 1 page (docs/b.md)" in update.stdout, (
         update.stdout
+    )
     assert "[0, 1, 2]" in (site / "docs" / "b.md").read_text(encoding="utf-8")
     # One process (-p no:xdist, -n 0) is what every other run of a throw-away site here uses.
 
 
 def test_docs_cache_skips_only_unchanged_pages_that_passed(tmp_path, pytester):
-    pages = {"docs/a.md": "# a\n\n```python\n>>> 1 + 1\n2\n```\n",
-             "docs/b.md": '# b\n\n```python\n--8<-- "snippets/demo/demo_snippet.py:greet"\n```\n\n'
-                          '```text title="输出"\nHello\n```\n',
-             "docs/c.md": "# c\n\n```python\n>>> 2 + 2\n5\n```\n"}
+    pages = {
+        "docs/a.md": "# a\n\n```python\n>>> 1 + 1\n2\n```\n",
+        "docs/b.md": '# b\n\n```python\n--8<-- "snippets/demo/demo_snippet.py:greet"\n```\n\n'
+        '```text title="输出"\nHello\n```\n',
+        "docs/c.md": "# c\n\n```python\n>>> 2 + 2\n5\n```\n",
+    }
     snippet = '# --8<-- [start:greet]\nprint("Hello")\n# --8<-- [end:greet]\n'
     site = make_site(tmp_path, pages, {"snippets/demo/demo_snippet.py": snippet})
     first = run_inprocess(pytester, site, "--docs-cache", "docs")
     assert "1 failed, 2 passed" in first.stdout and "docs-cache" not in first.stdout
     again = run_inprocess(pytester, site, "--docs-cache", "docs")
-    assert "docs-cache: 2 unchanged pages that passed last time were not run " \
-           "(docs/a.md, docs/b.md)" in again.stdout, again.stdout
+    assert (
+        "docs-cache: 2 unchanged pages that passed last time were not run "
+        "(docs/a.md, docs/b.md)" in again.stdout
+    ), again.stdout
     assert "1 failed, 2 deselected" in again.stdout  # the failing page runs every time
     (site / "snippets" / "demo" / "demo_snippet.py").write_text(snippet + "\n", encoding="utf-8")
     edited = run_inprocess(pytester, site, "--docs-cache", "docs")

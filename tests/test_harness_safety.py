@@ -68,136 +68,216 @@ PAGES = {
     "docs/a01_chdir.md": page(
         py(f"import os\nos.makedirs({str(SENTINEL)!r}, exist_ok=True)\nos.chdir('..')"),
         py("import os\nos.chdir(os.path.expanduser('~'))"),
-        py("from pathlib import Path\nprint(Path.cwd().name, Path.cwd().parent.name[:10])",
-           "cwd docs-page-")),
-    "docs/a02_keyboard_interrupt.md": page(
-        py("raise KeyboardInterrupt"),
-        py(">>> 1 + 1\n2")),
+        py(
+            "from pathlib import Path\nprint(Path.cwd().name, Path.cwd().parent.name[:10])",
+            "cwd docs-page-",
+        ),
+    ),
+    "docs/a02_keyboard_interrupt.md": page(py("raise KeyboardInterrupt"), py(">>> 1 + 1\n2")),
     "docs/a03_exit.md": page(py("import sys\nsys.exit(3)"), py(">>> 2 + 2\n4")),
     # No silent end: os._exit ends the page's process, not the run.
     "docs/a04_os_exit.md": page(py(">>> 1\n1"), py("import os\nos._exit(0)"), py(">>> 3\n3")),
     # Time limits.
     "docs/a05_hang.md": page(
-        py("import time\n\ndef wait_forever():\n    time.sleep(3600)\n\nwait_forever()",
-           marker="<!-- timeout: 3 测试：会卡住 -->"),
-        py(">>> 5\n5")),
-    "docs/a06_thread_left.md": page(py(
-        "import threading, time\n\ndef chatter():\n    while True:\n        print('noise')\n"
-        "        time.sleep(0.01)\n\nthreading.Thread(target=chatter, daemon=True).start()")),
-    "docs/a07_child_left.md": page(py(
-        "import subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
-        f"open({str(SENTINEL)!r} + '.pid', 'w').write(str(child.pid))")),
+        py(
+            "import time\n\ndef wait_forever():\n    time.sleep(3600)\n\nwait_forever()",
+            marker="<!-- timeout: 3 测试：会卡住 -->",
+        ),
+        py(">>> 5\n5"),
+    ),
+    "docs/a06_thread_left.md": page(
+        py(
+            "import threading, time\n\ndef chatter():\n    while True:\n        print('noise')\n"
+            "        time.sleep(0.01)\n\nthreading.Thread(target=chatter, daemon=True).start()"
+        )
+    ),
+    "docs/a07_child_left.md": page(
+        py(
+            "import subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
+            f"open({str(SENTINEL)!r} + '.pid', 'w').write(str(child.pid))"
+        )
+    ),
     "docs/a08_after_leaks.md": page(py(">>> print('quiet')\nquiet")),
-    "docs/a09_hang_doctest.md": page(py(">>> import time\n>>> time.sleep(3600)",
-                                        marker="<!-- timeout: 3 测试：会卡住 -->")),
-    "docs/a10_escaped_session.md": page(py(
-        "import subprocess\nchild = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
-        f"open({str(SENTINEL)!r} + '.escaped', 'w').write(str(child.pid))")),
-    "docs/a11_crash_at_release.md": page(py(
-        "class Fragile:\n    def __del__(self):\n        import ctypes\n        ctypes.string_at(0)\n\n"
-        "fragile = Fragile()")),
-    "docs/a12_late_output.md": page(py(
-        "import threading\nthreading.Timer(0.5, print, ['too late']).start()")),
-    "docs/a13_decorated_thread.md": page(py(
-        "import threading, time, torch\n\n@torch.no_grad()\ndef serve():\n    while True:\n"
-        "        time.sleep(0.1)\n\nthreading.Thread(target=serve, daemon=True).start()")),
+    "docs/a09_hang_doctest.md": page(
+        py(">>> import time\n>>> time.sleep(3600)", marker="<!-- timeout: 3 测试：会卡住 -->")
+    ),
+    "docs/a10_escaped_session.md": page(
+        py(
+            "import subprocess\nchild = subprocess.Popen(['sleep', '301'], start_new_session=True)\n"
+            f"open({str(SENTINEL)!r} + '.escaped', 'w').write(str(child.pid))"
+        )
+    ),
+    "docs/a11_crash_at_release.md": page(
+        py(
+            "class Fragile:\n    def __del__(self):\n        import ctypes\n        ctypes.string_at(0)\n\n"
+            "fragile = Fragile()"
+        )
+    ),
+    "docs/a12_late_output.md": page(
+        py("import threading\nthreading.Timer(0.5, print, ['too late']).start()")
+    ),
+    "docs/a13_decorated_thread.md": page(
+        py(
+            "import threading, time, torch\n\n@torch.no_grad()\ndef serve():\n    while True:\n"
+            "        time.sleep(0.1)\n\nthreading.Thread(target=serve, daemon=True).start()"
+        )
+    ),
     "docs/a14_main_module.md": page(
-        py("import pickle\n\nclass Point:\n    def __init__(self, x):\n        self.x = x\n\n"
-           "print(pickle.loads(pickle.dumps(Point(1))).x)", "1"),
-        py(">>> class Pair:\n...     pass\n>>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'")),
-    "docs/a15_executor.md": page(py(
-        "from concurrent.futures import ThreadPoolExecutor\n\npool = ThreadPoolExecutor(2)\n"
-        "print(pool.submit(sum, [1, 2]).result())", "3")),
+        py(
+            "import pickle\n\nclass Point:\n    def __init__(self, x):\n        self.x = x\n\n"
+            "print(pickle.loads(pickle.dumps(Point(1))).x)",
+            "1",
+        ),
+        py(
+            ">>> class Pair:\n...     pass\n>>> type(pickle.loads(pickle.dumps(Pair()))).__name__\n'Pair'"
+        ),
+    ),
+    "docs/a15_executor.md": page(
+        py(
+            "from concurrent.futures import ThreadPoolExecutor\n\npool = ThreadPoolExecutor(2)\n"
+            "print(pool.submit(sum, [1, 2]).result())",
+            "3",
+        )
+    ),
     "docs/deep/er/e01_bom.md": "\ufeff" + py(">>> 1 + 1\n3"),
     "docs/e02_other_extension.markdown": page(py(">>> 2 + 2\n5")),
     "docs/e03_only_ellipsis.md": page(py("print(3)", "...")),
     # Output streams.
     "docs/b01_stderr.md": page(py("import sys\nprint('oops', file=sys.stderr)")),
-    "docs/b02_stderr_marked.md": page(py(
-        "import sys\nprint('10%|█', file=sys.stderr)", marker="<!-- stderr: 演示进度条 -->")),
-    "docs/b03_fd_writes.md": page(py("import os\nos.write(2, b'from C\\n')"),
-                                  py("import subprocess\nsubprocess.run(['echo', 'child says hi'])")),
+    "docs/b02_stderr_marked.md": page(
+        py("import sys\nprint('10%|█', file=sys.stderr)", marker="<!-- stderr: 演示进度条 -->")
+    ),
+    "docs/b03_fd_writes.md": page(
+        py("import os\nos.write(2, b'from C\\n')"),
+        py("import subprocess\nsubprocess.run(['echo', 'child says hi'])"),
+    ),
     # No silent pass: every Python alias, blockquotes, empty fences, marker spellings.
     "docs/c01_aliases.md": page(
         py(">>> 1 + 1\n3", lang="py3"),
         py("%timeit 1 + 1", lang="ipython"),
         "> " + py(">>> 2 + 2\n5").replace("\n", "\n> "),
-        py(">>> 3 + 3\n6", lang="sage", marker="<!-- norun: 测试：其他别名可以标记不运行 -->")),
+        py(">>> 3 + 3\n6", lang="sage", marker="<!-- norun: 测试：其他别名可以标记不运行 -->"),
+    ),
     "docs/c02_empty.md": page(py("\n")),
     "docs/c03_fullwidth.md": page(
         py("import tensorflow", marker="<!-- norun：测试：全角冒号 -->"),
         py("import tensorflow", marker="<!-- norun 忘了冒号 -->"),
         py("import tensorflow", marker="<!-- gpu-only -->"),
-        py(">>> 1\n1", marker="<!-- Gpu_Only：需要 GPU -->")),
+        py(">>> 1\n1", marker="<!-- Gpu_Only：需要 GPU -->"),
+    ),
     "docs/c04_stray.md": page(
         "<!-- norun: 和代码块之间隔着文字 -->\n\n这里有一段文字。\n\n" + py(">>> 1\n1"),
         "<!-- norun: bash 本来就不运行 -->\n" + f"{FENCE}bash\nls\n{FENCE}",
-        "<!-- 普通注释不是标记 -->\n" + py(">>> 2\n2")),
+        "<!-- 普通注释不是标记 -->\n" + py(">>> 2\n2"),
+    ),
     # Includes run exactly what the site renders.
     "docs/d01_includes.md": page(
         py('--8<-- "snippets/t/parts.py:indented"\n\nshout("hi")', "HI"),
         py("word = 'yo'\n--8<-- 'snippets/t/parts.py:body'", "YO"),
-        py('--8<-- "snippets/t/where.py:where"', "where.py")),
+        py('--8<-- "snippets/t/where.py:where"', "where.py"),
+    ),
     "docs/d02_twice.md": page(py('--8<-- "snippets/t/parts.py:twice"', "first part")),
     "docs/d03_only_end.md": page(py('--8<-- "snippets/t/parts.py:only-end"')),
     "docs/d04_only_start.md": page(py('--8<-- "snippets/t/parts.py:only-start"')),
-    "docs/d05_block_form.md": page(py('--8<--\nsnippets/t/where.py\n--8<--')),
+    "docs/d05_block_form.md": page(py("--8<--\nsnippets/t/where.py\n--8<--")),
 }
 SNIPPETS = {"snippets/t/parts.py": SNIPPET, "snippets/t/where.py": FILE_SNIPPET}
 
 EXPECTED = {
     "a01_chdir": [],  # passes: the third block prints the scratch folder's name
-    "a02_keyboard_interrupt": ["line 3: the block raised an error the page does not expect",
-                               "KeyboardInterrupt"],
+    "a02_keyboard_interrupt": [
+        "line 3: the block raised an error the page does not expect",
+        "KeyboardInterrupt",
+    ],
     "a03_exit": ["line 3: the block raised an error", "SystemExit: 3"],
-    "a04_os_exit": ["docs/a04_os_exit.md, line 8: the page's Python process ended while this "
-                    "block ran (exit code 0)",
-                    "docs/a04_os_exit.md, line 13: not run: the page's process ended at line 8"],
-    "a05_hang": ["docs/a05_hang.md, line 4: the block did not finish within its time limit of 3 s",
-                 'File "docs/a05_hang.md", line 8', 'File "docs/a05_hang.md", line 10',
-                 "docs/a05_hang.md, line 13: not run: the page's process was stopped at line 4"],
-    "a06_thread_left": ["docs/a06_thread_left.md: the page did not end cleanly",
-                        "threads still running after the page's objects were freed: Thread-1 "
-                        "(chatter) (daemon, runs chatter in a06_thread_left.md)"],
-    "a07_child_left": ["docs/a07_child_left.md: the page did not end cleanly",
-                       "child processes still running", "sleep 300"],
-    "a09_hang_doctest": ['File "docs/a09_hang_doctest.md", line 6',
-                         "docs/a09_hang_doctest.md, line 4: the block did not finish"],
-    "a10_escaped_session": ["docs/a10_escaped_session.md: the page did not end cleanly",
-                            "sleep 301"],
-    "a11_crash_at_release": ["docs/a11_crash_at_release.md: the page did not end cleanly",
-                             "hung or crashed while the page's objects were being freed"],
-    "a12_late_output": ["docs/a12_late_output.md: the page did not end cleanly",
-                        "output written after its last block", "too late"],
-    "a13_decorated_thread": ["docs/a13_decorated_thread.md: the page did not end cleanly",
-                             "runs serve in a13_decorated_thread.md"],
+    "a04_os_exit": [
+        "docs/a04_os_exit.md, line 8: the page's Python process ended while this "
+        "block ran (exit code 0)",
+        "docs/a04_os_exit.md, line 13: not run: the page's process ended at line 8",
+    ],
+    "a05_hang": [
+        "docs/a05_hang.md, line 4: the block did not finish within its time limit of 3 s",
+        'File "docs/a05_hang.md", line 8',
+        'File "docs/a05_hang.md", line 10',
+        "docs/a05_hang.md, line 13: not run: the page's process was stopped at line 4",
+    ],
+    "a06_thread_left": [
+        "docs/a06_thread_left.md: the page did not end cleanly",
+        "threads still running after the page's objects were freed: Thread-1 "
+        "(chatter) (daemon, runs chatter in a06_thread_left.md)",
+    ],
+    "a07_child_left": [
+        "docs/a07_child_left.md: the page did not end cleanly",
+        "child processes still running",
+        "sleep 300",
+    ],
+    "a09_hang_doctest": [
+        'File "docs/a09_hang_doctest.md", line 6',
+        "docs/a09_hang_doctest.md, line 4: the block did not finish",
+    ],
+    "a10_escaped_session": [
+        "docs/a10_escaped_session.md: the page did not end cleanly",
+        "sleep 301",
+    ],
+    "a11_crash_at_release": [
+        "docs/a11_crash_at_release.md: the page did not end cleanly",
+        "hung or crashed while the page's objects were being freed",
+    ],
+    "a12_late_output": [
+        "docs/a12_late_output.md: the page did not end cleanly",
+        "output written after its last block",
+        "too late",
+    ],
+    "a13_decorated_thread": [
+        "docs/a13_decorated_thread.md: the page did not end cleanly",
+        "runs serve in a13_decorated_thread.md",
+    ],
     "deep/er/e01_bom": ['File "docs/deep/er/e01_bom.md", line 2', "Expected:\n    3\nGot:\n    2"],
     "e02_other_extension": ['File "docs/e02_other_extension.markdown", line 4'],
     "e03_only_ellipsis": ['an 输出 block that shows only "..." checks nothing'],
     "b01_stderr": ["docs/b01_stderr.md, line 3: the block wrote to standard error", "oops"],
-    "b03_fd_writes": ["docs/b03_fd_writes.md, line 3: the block wrote to standard error",
-                      "from C", "docs/b03_fd_writes.md, line 8: the block printed outside "
-                      "Python's sys.stdout", "child says hi"],
-    "c01_aliases": ['File "docs/c01_aliases.md", line 4', "Expected:\n    3\nGot:\n    2",
-                    "docs/c01_aliases.md, line 8: a ```ipython block is shown as Python but the "
-                    "harness runs only py, py3, pycon, python, python3 blocks",
-                    'File "docs/c01_aliases.md", line 13', "Expected:\n    5\nGot:\n    4"],
+    "b03_fd_writes": [
+        "docs/b03_fd_writes.md, line 3: the block wrote to standard error",
+        "from C",
+        "docs/b03_fd_writes.md, line 8: the block printed outside Python's sys.stdout",
+        "child says hi",
+    ],
+    "c01_aliases": [
+        'File "docs/c01_aliases.md", line 4',
+        "Expected:\n    3\nGot:\n    2",
+        "docs/c01_aliases.md, line 8: a ```ipython block is shown as Python but the "
+        "harness runs only py, py3, pycon, python, python3 blocks",
+        'File "docs/c01_aliases.md", line 13',
+        "Expected:\n    5\nGot:\n    4",
+    ],
     "c02_empty": ["docs/c02_empty.md, line 3: an empty python block"],
-    "c03_fullwidth": ["docs/c03_fullwidth.md, line 9: marker <!-- norun 忘了冒号 --> at line 8 "
-                      "needs a colon after its name",
-                      "docs/c03_fullwidth.md, line 14: <!-- gpu-only --> at line 13 needs a reason"],
-    "c04_stray": ["docs/c04_stray.md, line 3: <!-- norun --> at line 3 is not right before a "
-                  "python block",
-                  "docs/c04_stray.md, line 13: <!-- norun --> at line 12 is before a ```bash block"],
+    "c03_fullwidth": [
+        "docs/c03_fullwidth.md, line 9: marker <!-- norun 忘了冒号 --> at line 8 "
+        "needs a colon after its name",
+        "docs/c03_fullwidth.md, line 14: <!-- gpu-only --> at line 13 needs a reason",
+    ],
+    "c04_stray": [
+        "docs/c04_stray.md, line 3: <!-- norun --> at line 3 is not right before a python block",
+        "docs/c04_stray.md, line 13: <!-- norun --> at line 12 is before a ```bash block",
+    ],
     "d02_twice": ["section 'twice' in snippets/t/parts.py starts twice (lines 8 and 11)"],
-    "d03_only_end": ["section 'only-end' in snippets/t/parts.py has an end marker (line 15) but "
-                     "no start marker"],
-    "d04_only_start": ["section 'only-start' in snippets/t/parts.py starts at line 17 but has no "
-                       "end marker after it"],
+    "d03_only_end": [
+        "section 'only-end' in snippets/t/parts.py has an end marker (line 15) but no start marker"
+    ],
+    "d04_only_start": [
+        "section 'only-start' in snippets/t/parts.py starts at line 17 but has no "
+        "end marker after it"
+    ],
     "d05_block_form": ["docs/d05_block_form.md, line 4: the block form of --8<-- is not supported"],
 }
-PASSING = {"a01_chdir", "a08_after_leaks", "a14_main_module", "a15_executor", "b02_stderr_marked",
-           "d01_includes"}
+PASSING = {
+    "a01_chdir",
+    "a08_after_leaks",
+    "a14_main_module",
+    "a15_executor",
+    "b02_stderr_marked",
+    "d01_includes",
+}
 
 
 @pytest.fixture(scope="module")
@@ -259,8 +339,9 @@ def test_leftover_child_process_is_stopped(edge_run, suffix):
 
 
 def test_collect_only_is_not_a_failure(edge_run, tester):
-    result = run_inprocess(tester, edge_run.site, "--collect-only", "docs",
-                           env={"TMPDIR": str(EDGE_TMP)})
+    result = run_inprocess(
+        tester, edge_run.site, "--collect-only", "docs", env={"TMPDIR": str(EDGE_TMP)}
+    )
     assert result.returncode == 0, result.stdout[-2000:]
 
 
@@ -275,12 +356,15 @@ def test_a_page_whose_process_died_is_not_recorded_but_others_are(edge_run):
 def test_fullwidth_norun_and_gpu_only_markers_are_recognised(edge_run):
     out = edge_run.stdout
     assert "c03_fullwidth.md::line:4" not in out  # full-width colon: not collected, by its reason
-    assert "GPU-only example (docs/c03_fullwidth.md, line 19)" in out or \
-        "c03_fullwidth.md::line:19" not in out.split("short test summary info")[-1]
+    assert (
+        "GPU-only example (docs/c03_fullwidth.md, line 19)" in out
+        or "c03_fullwidth.md::line:19" not in out.split("short test summary info")[-1]
+    )
 
 
 # --- isolation: the same output whatever ran before ------------------------------------------
-POLLUTER = page(py("""
+POLLUTER = page(
+    py("""
 import os, sys, warnings
 import numpy as np
 import torch
@@ -301,8 +385,10 @@ matplotlib.rcParams["lines.linewidth"] = 9
 plt.figure()
 big = torch.ones(100_000_000, dtype=torch.float32)  # 400 MB
 import snippets_leak
-"""))
-CHECKER = page(py("""
+""")
+)
+CHECKER = page(
+    py("""
 >>> import os, sys, warnings
 >>> import numpy as np
 >>> import torch
@@ -321,20 +407,28 @@ array([0.33333333])
 >>> matplotlib.rcParams["lines.linewidth"], plt.get_fignums()
 (1.5, [])
 >>> warnings.warn("only a warning", RuntimeWarning)
-"""))
+""")
+)
 
 
 @pytest.fixture(scope="module")
 def isolation_site(tmp_path_factory):
-    site = make_site(tmp_path_factory.mktemp("isolation"),
-                     {"docs/polluter.md": POLLUTER, "docs/checker.md": CHECKER},
-                     {"snippets_leak.py": "LEAK = True\n"})
+    site = make_site(
+        tmp_path_factory.mktemp("isolation"),
+        {"docs/polluter.md": POLLUTER, "docs/checker.md": CHECKER},
+        {"snippets_leak.py": "LEAK = True\n"},
+    )
     return site
 
 
-@pytest.mark.parametrize("order", [["docs/polluter.md", "docs/checker.md"],
-                                   ["docs/checker.md", "docs/polluter.md"],
-                                   ["docs/checker.md"]])
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["docs/polluter.md", "docs/checker.md"],
+        ["docs/checker.md", "docs/polluter.md"],
+        ["docs/checker.md"],
+    ],
+)
 def test_a_page_starts_pristine_whatever_ran_before(isolation_site, tester, order):
     result = run_inprocess(tester, isolation_site, *order)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -343,8 +437,9 @@ def test_a_page_starts_pristine_whatever_ran_before(isolation_site, tester, orde
 
 def test_a_page_releases_its_memory(isolation_site, tester):
     result = run_inprocess(tester, isolation_site, "docs/polluter.md", "docs/checker.md")
-    memory = re.search(r"the pytest process used (\d+) MB before the first page and (\d+) MB after",
-                       result.stdout)
+    memory = re.search(
+        r"the pytest process used (\d+) MB before the first page and (\d+) MB after", result.stdout
+    )
     peak = re.search(r"largest: docs/polluter.md, peak (\d+) MB", result.stdout)
     assert memory and peak, result.stdout
     assert int(peak.group(1)) > 400  # the 400 MB tensor lived in the page's own process
@@ -353,16 +448,20 @@ def test_a_page_releases_its_memory(isolation_site, tester):
 
 def test_update_never_writes_a_leak_into_a_correct_page(isolation_site, tester):
     before = (isolation_site / "docs" / "checker.md").read_bytes()
-    result = run_inprocess(tester, isolation_site, "docs/polluter.md", "docs/checker.md",
-                           "--docs-update")
+    result = run_inprocess(
+        tester, isolation_site, "docs/polluter.md", "docs/checker.md", "--docs-update"
+    )
     assert "docs-update: rewrote 0 shown outputs" in result.stdout, result.stdout[-2000:]
     assert (isolation_site / "docs" / "checker.md").read_bytes() == before
 
 
 # --- docs-update keeps every byte it does not change -------------------------------------------
 def test_update_keeps_line_endings_and_unicode_line_separators(tmp_path, pytester):
-    right = page("第一段\u2028同一段里的换行符 U+2028。", py(">>> print('好')\n好"),
-                 py("print(1)\nprint(2)", "1\n2"))
+    right = page(
+        "第一段\u2028同一段里的换行符 U+2028。",
+        py(">>> print('好')\n好"),
+        py("print(1)\nprint(2)", "1\n2"),
+    )
     wrong = right.replace("好\n```", "坏\n```").replace("1\n2\n```", "1\n3\n```")
     crlf_right, crlf_wrong = right.replace("\n", "\r\n"), wrong.replace("\n", "\r\n")
     site = make_site(tmp_path, {})
@@ -380,8 +479,11 @@ SLOW_PAGE = page(py(">>> 1\n1"), py("import time\ntime.sleep(120)"))
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".nox" not in p.parts and "verification" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".nox" not in p.parts and "verification" not in p.parts
+    }
 
 
 def _wait_for_page_process(temp: Path, timeout: float = 120) -> bool:
@@ -403,7 +505,13 @@ def _as_in_a_terminal() -> None:
 def _scratch_clone(tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-    for name in ["tests", "noxfile.py", "conftest.py", "hooks", "sitekit"]:  # the harness as it is now
+    for name in [
+        "tests",
+        "noxfile.py",
+        "conftest.py",
+        "hooks",
+        "sitekit",
+    ]:  # the harness as it is now
         subprocess.run(["cp", "-r", str(ROOT / name), str(clone)], check=True)
     for old in (clone / "docs").glob("*.md"):
         old.unlink()
@@ -414,8 +522,10 @@ def _scratch_clone(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow  # a real nox run
-@pytest.mark.skipif(not (ROOT / ".nox" / "docs-env" / "bin" / "python").exists(),
-                    reason="needs the nox environment (nox -s docs-test makes it)")
+@pytest.mark.skipif(
+    not (ROOT / ".nox" / "docs-env" / "bin" / "python").exists(),
+    reason="needs the nox environment (nox -s docs-test makes it)",
+)
 def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     clone = _scratch_clone(tmp_path)
     temp = tmp_path / "tmp"
@@ -424,11 +534,26 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     # faulthandler_timeout: if the run hangs after Ctrl+C, pytest prints where (before the
     # page's 120 s sleep would end on its own, which would mean the Ctrl+C was lost).
-    nox = subprocess.Popen([sys.executable, "-m", "nox", "-s", "docs-test", "--", "docs",
-                            "-o", "faulthandler_timeout=60"],
-                           cwd=clone, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           start_new_session=True, text=True, env=dict(env, TMPDIR=str(temp)),
-                           preexec_fn=_as_in_a_terminal)
+    nox = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nox",
+            "-s",
+            "docs-test",
+            "--",
+            "docs",
+            "-o",
+            "faulthandler_timeout=60",
+        ],
+        cwd=clone,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        text=True,
+        env=dict(env, TMPDIR=str(temp)),
+        preexec_fn=_as_in_a_terminal,
+    )
     try:
         assert _wait_for_page_process(temp), "the page never started"
         os.killpg(nox.pid, signal.SIGINT)  # what a terminal does on Ctrl+C
@@ -454,11 +579,32 @@ def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
     before = _tree(site)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE="cpu", CUDA_VISIBLE_DEVICES="",
-               TMPDIR=str(temp))
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "--rootdir", str(site), "--docs-update", "docs"], cwd=site, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        DOCS_DEVICE="cpu",
+        CUDA_VISIBLE_DEVICES="",
+        TMPDIR=str(temp),
+    )
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(site),
+            "--docs-update",
+            "docs",
+        ],
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert _wait_for_page_process(temp), "the page never started"
         run.send_signal(signal.SIGTERM)
@@ -473,10 +619,13 @@ def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
     assert not list(temp.glob("docs-page-*")), "scratch folders left"
 
 
-KILLED_PAGE = page(py(
-    "import subprocess, time\n"
-    "child = subprocess.Popen(['sleep', '302'], start_new_session=True)\n"
-    "open('../pids', 'w').write(f'{child.pid}')\ntime.sleep(120)"))
+KILLED_PAGE = page(
+    py(
+        "import subprocess, time\n"
+        "child = subprocess.Popen(['sleep', '302'], start_new_session=True)\n"
+        "open('../pids', 'w').write(f'{child.pid}')\ntime.sleep(120)"
+    )
+)
 
 
 @pytest.mark.slow  # a pytest subprocess, killed
@@ -484,11 +633,30 @@ def test_kill_9_of_pytest_takes_the_pages_and_their_children_along(tmp_path):
     site = make_site(tmp_path / "site", {"docs/killed.md": KILLED_PAGE})
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE="cpu", CUDA_VISIBLE_DEVICES="",
-               TMPDIR=str(temp))
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "--rootdir", str(site), "docs"], cwd=site, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        DOCS_DEVICE="cpu",
+        CUDA_VISIBLE_DEVICES="",
+        TMPDIR=str(temp),
+    )
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(site),
+            "docs",
+        ],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert _wait_for_page_process(temp), "the page never started"
         [pids] = list(temp.glob("docs-page-*/pids"))

@@ -28,61 +28,92 @@ START_LIMIT = 8  # DOCS_PAGE_START_LIMIT of the run: a stopped fork server fails
 PAGES = {
     # A new-session child, then the page process ends without cleaning up.
     "docs/l01_exit_leaves_daemon.md": page(
-        py(f"import os, subprocess\nchild = subprocess.Popen(['sleep', '311'], "
-           f"start_new_session=True)\nopen({str(PIDS)!r} + '/l01', 'w').write(str(child.pid))\n"
-           "os._exit(0)"),
-        py(">>> 1\n1")),
+        py(
+            f"import os, subprocess\nchild = subprocess.Popen(['sleep', '311'], "
+            f"start_new_session=True)\nopen({str(PIDS)!r} + '/l01', 'w').write(str(child.pid))\n"
+            "os._exit(0)"
+        ),
+        py(">>> 1\n1"),
+    ),
     # The page process is killed while a forked child holds its pipe: reported at once.
-    "docs/l02_killed_with_worker.md": page(py(
-        f"import os, signal, time\npid = os.fork()\nif pid == 0:\n    time.sleep(100)\n"
-        f"    os._exit(0)\nopen({str(PIDS)!r} + '/l02', 'w').write(str(pid))\n"
-        "os.kill(os.getpid(), signal.SIGKILL)")),
+    "docs/l02_killed_with_worker.md": page(
+        py(
+            f"import os, signal, time\npid = os.fork()\nif pid == 0:\n    time.sleep(100)\n"
+            f"    os._exit(0)\nopen({str(PIDS)!r} + '/l02', 'w').write(str(pid))\n"
+            "os.kill(os.getpid(), signal.SIGKILL)"
+        )
+    ),
     # fork() without os._exit(): the child must not answer for the page.
     "docs/l03_fork_returns.md": page(
-        py("import os\npid = os.fork()\nif pid == 0:\n    print('child')\nelse:\n"
-           "    os.waitpid(pid, 0)\n    print('parent')", "parent"),
+        py(
+            "import os\npid = os.fork()\nif pid == 0:\n    print('child')\nelse:\n"
+            "    os.waitpid(pid, 0)\n    print('parent')",
+            "parent",
+        ),
         py(">>> 40 + 2\n42"),
-        py("print('third')", "third")),
+        py("print('third')", "third"),
+    ),
     # Legitimate forks: multiprocessing and DataLoader workers end with os._exit.
-    "docs/l04_legit_forks.md": page(py(
-        "import multiprocessing\nimport torch\nfrom torch.utils.data import DataLoader\n\n"
-        "def square(queue, x):\n    queue.put(x * x)\n\n"
-        "ctx = multiprocessing.get_context('fork')\nqueue = ctx.Queue()\n"
-        "worker = ctx.Process(target=square, args=(queue, 7))\nworker.start()\n"
-        "print(queue.get())\nworker.join()\n"
-        "loader = DataLoader(torch.arange(8), batch_size=4, num_workers=2,\n"
-        "                    multiprocessing_context='fork')\n"
-        "print([batch.tolist() for batch in loader])", "49\n[[0, 1, 2, 3], [4, 5, 6, 7]]")),
+    "docs/l04_legit_forks.md": page(
+        py(
+            "import multiprocessing\nimport torch\nfrom torch.utils.data import DataLoader\n\n"
+            "def square(queue, x):\n    queue.put(x * x)\n\n"
+            "ctx = multiprocessing.get_context('fork')\nqueue = ctx.Queue()\n"
+            "worker = ctx.Process(target=square, args=(queue, 7))\nworker.start()\n"
+            "print(queue.get())\nworker.join()\n"
+            "loader = DataLoader(torch.arange(8), batch_size=4, num_workers=2,\n"
+            "                    multiprocessing_context='fork')\n"
+            "print([batch.tolist() for batch in loader])",
+            "49\n[[0, 1, 2, 3], [4, 5, 6, 7]]",
+        )
+    ),
     # The harness's own folder: refused in Python, reported once when a subprocess does it.
     "docs/l05_rmtree_scratch.md": page(
         py("import shutil\nfrom pathlib import Path\n\nshutil.rmtree(Path.cwd().parent)"),
-        py(">>> 1 + 1\n2")),
+        py(">>> 1 + 1\n2"),
+    ),
     "docs/l06_rm_rf_scratch.md": page(
-        py("import subprocess\nfrom pathlib import Path\n\n"
-           "subprocess.run(['rm', '-rf', str(Path.cwd().parent)])"),
-        py("print('still checked')", "still checked")),
+        py(
+            "import subprocess\nfrom pathlib import Path\n\n"
+            "subprocess.run(['rm', '-rf', str(Path.cwd().parent)])"
+        ),
+        py("print('still checked')", "still checked"),
+    ),
     # Threads: a busy executor worker is a leak; one that finishes late is checked.
-    "docs/l07_busy_executor.md": page(py(
-        "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
-        "pool = ThreadPoolExecutor(1)\npool.submit(time.sleep, 60)")),
-    "docs/l08_executor_prints_late.md": page(py(
-        "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
-        "def slow():\n    time.sleep(0.5)\n    print('late from worker')\n\n"
-        "pool = ThreadPoolExecutor(1)\npool.submit(slow)")),
+    "docs/l07_busy_executor.md": page(
+        py(
+            "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+            "pool = ThreadPoolExecutor(1)\npool.submit(time.sleep, 60)"
+        )
+    ),
+    "docs/l08_executor_prints_late.md": page(
+        py(
+            "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\n"
+            "def slow():\n    time.sleep(0.5)\n    print('late from worker')\n\n"
+            "pool = ThreadPoolExecutor(1)\npool.submit(slow)"
+        )
+    ),
     "docs/l09_atexit.md": page(py("import atexit\n\natexit.register(print, 'bye from atexit')")),
     # Without the subreaper an orphaned daemon leaves the page's tree: its token still finds it.
-    "docs/l10_no_subreaper.md": page(py(
-        "import ctypes, subprocess\nctypes.CDLL(None).prctl(36, 0)  # no subreaper\n"
-        f"subprocess.run(['sh', '-c', 'sleep 312 & echo $! > {PIDS}/l10'], "
-        "start_new_session=True)")),
+    "docs/l10_no_subreaper.md": page(
+        py(
+            "import ctypes, subprocess\nctypes.CDLL(None).prctl(36, 0)  # no subreaper\n"
+            f"subprocess.run(['sh', '-c', 'sleep 312 & echo $! > {PIDS}/l10'], "
+            "start_new_session=True)"
+        )
+    ),
     # A Python daemon that double-forks and never execs, then the page process ends.
-    "docs/l11_python_daemon.md": page(py(
-        "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-        f"        open({str(PIDS)!r} + '/l11', 'w').write(str(os.getpid()))\n"
-        "        time.sleep(313)\n    os._exit(0)\ntime.sleep(1)\nos._exit(0)")),
+    "docs/l11_python_daemon.md": page(
+        py(
+            "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            f"        open({str(PIDS)!r} + '/l11', 'w').write(str(os.getpid()))\n"
+            "        time.sleep(313)\n    os._exit(0)\ntime.sleep(1)\nos._exit(0)"
+        )
+    ),
     # Last: a page stops the fork server; the next page fails to start, the one after runs.
-    "docs/z1_stop_server.md": page(py(
-        "import os, signal, psutil\nos.kill(psutil.Process().parent().pid, signal.SIGSTOP)")),
+    "docs/z1_stop_server.md": page(
+        py("import os, signal, psutil\nos.kill(psutil.Process().parent().pid, signal.SIGSTOP)")
+    ),
     "docs/z2_cannot_start.md": page(py(">>> 1\n1"), py(">>> 2\n2")),
     "docs/z3_runs_again.md": page(py(">>> 3\n3")),
 }
@@ -90,38 +121,58 @@ PAGES = {
 EXPECTED = {
     "l01_exit_leaves_daemon": [
         "docs/l01_exit_leaves_daemon.md, line 3: the page's Python process ended while this "
-        "block ran (exit code 0)"],
+        "block ran (exit code 0)"
+    ],
     "l02_killed_with_worker": [
         "docs/l02_killed_with_worker.md, line 3: the page's Python process ended while this "
-        "block ran (signal SIGKILL)"],
+        "block ran (signal SIGKILL)"
+    ],
     "l03_fork_returns": [
         "docs/l03_fork_returns.md, line 3: the block called os.fork() and the child process "
-        "returned into the page without os._exit()"],
+        "returned into the page without os._exit()"
+    ],
     "l05_rmtree_scratch": [
         "docs/l05_rmtree_scratch.md, line 3: the block raised an error the page does not expect",
         'File "docs/l05_rmtree_scratch.md", line 7',
-        "PermissionError: the page may not delete or move"],
+        "PermissionError: the page may not delete or move",
+    ],
     "l06_rm_rf_scratch": [
-        "docs/l06_rm_rf_scratch.md, line 3: the block deleted the harness's own folder"],
+        "docs/l06_rm_rf_scratch.md, line 3: the block deleted the harness's own folder"
+    ],
     "l07_busy_executor": [
         "docs/l07_busy_executor.md: the page did not end cleanly",
-        "threads still running after the page's objects were freed: ThreadPoolExecutor"],
+        "threads still running after the page's objects were freed: ThreadPoolExecutor",
+    ],
     "l08_executor_prints_late": [
         "docs/l08_executor_prints_late.md: the page did not end cleanly",
-        "output written after its last block", "late from worker"],
-    "l09_atexit": ["docs/l09_atexit.md: the page did not end cleanly",
-                   "output written after its last block", "bye from atexit"],
-    "l10_no_subreaper": ["docs/l10_no_subreaper.md: the page did not end cleanly",
-                         "child processes still running", "sleep 312"],
+        "output written after its last block",
+        "late from worker",
+    ],
+    "l09_atexit": [
+        "docs/l09_atexit.md: the page did not end cleanly",
+        "output written after its last block",
+        "bye from atexit",
+    ],
+    "l10_no_subreaper": [
+        "docs/l10_no_subreaper.md: the page did not end cleanly",
+        "child processes still running",
+        "sleep 312",
+    ],
     "z2_cannot_start": [
         "docs/z2_cannot_start.md, line 3: the page's process could not be started: the fork "
         "server that starts every page's process (multiprocessing's forkserver, pid",
         f"did not answer within {START_LIMIT} s",
-        "docs/z2_cannot_start.md, line 8: not run: the page's process could not be started"],
+        "docs/z2_cannot_start.md, line 8: not run: the page's process could not be started",
+    ],
 }
 # Tests that must pass (page, line), and pages none of whose tests may fail.
-PASSING_TESTS = [("l03_fork_returns", 17), ("l03_fork_returns", 22), ("l05_rmtree_scratch", 10),
-                 ("l06_rm_rf_scratch", 10), ("z3_runs_again", 3)]
+PASSING_TESTS = [
+    ("l03_fork_returns", 17),
+    ("l03_fork_returns", 22),
+    ("l05_rmtree_scratch", 10),
+    ("l06_rm_rf_scratch", 10),
+    ("z3_runs_again", 3),
+]
 CLEAN_PAGES = ["l04_legit_forks", "z1_stop_server", "z3_runs_again"]
 
 
@@ -130,8 +181,9 @@ def lifecycle_run(tmp_path_factory):
     PIDS.mkdir(exist_ok=True)
     site = make_site(tmp_path_factory.mktemp("lifecycle"), PAGES)
     started = time.monotonic()
-    result = run_pytest(site, "docs", "-rA", env={"TMPDIR": str(TMP),
-                                                 "DOCS_PAGE_START_LIMIT": str(START_LIMIT)})
+    result = run_pytest(
+        site, "docs", "-rA", env={"TMPDIR": str(TMP), "DOCS_PAGE_START_LIMIT": str(START_LIMIT)}
+    )
     result.seconds = time.monotonic() - started
     (TMP / "report.txt").write_text(result.stdout + result.stderr, encoding="utf-8")  # to read
     return result
@@ -144,8 +196,9 @@ def _summary(result) -> str:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_lifecycle_break_is_reported_clearly(lifecycle_run, name):
     for message in EXPECTED[name]:
-        assert message in lifecycle_run.stdout, f"{name}: expected {message!r}\n" + \
-            lifecycle_run.stdout[-4000:]
+        assert message in lifecycle_run.stdout, (
+            f"{name}: expected {message!r}\n" + lifecycle_run.stdout[-4000:]
+        )
 
 
 def test_pages_and_blocks_that_do_right_pass(lifecycle_run):
@@ -175,9 +228,13 @@ def test_whatever_a_page_started_is_gone_after_it(lifecycle_run, name):
 
 def test_no_scratch_folder_and_no_stopped_fork_server_is_left(lifecycle_run):
     assert not list(TMP.glob("docs-page-*")), "scratch folders left"
-    stopped = [p for p in psutil.process_iter(["cmdline", "status"])
-               if "forkserver" in " ".join(p.info["cmdline"] or [])
-               and p.info["status"] == psutil.STATUS_STOPPED and str(TMP) in _environ(p)]
+    stopped = [
+        p
+        for p in psutil.process_iter(["cmdline", "status"])
+        if "forkserver" in " ".join(p.info["cmdline"] or [])
+        and p.info["status"] == psutil.STATUS_STOPPED
+        and str(TMP) in _environ(p)
+    ]
     assert not stopped
 
 

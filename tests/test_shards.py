@@ -18,9 +18,14 @@ from tests.sites import ROOT
 
 def _collected(*args: str) -> list[str]:
     env = dict(os.environ, DOCS_DEVICE="cpu", CUDA_VISIBLE_DEVICES="")
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p",
-                             "no:xdist", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return [line for line in result.stdout.splitlines() if "::" in line]
 
@@ -40,7 +45,8 @@ def test_durations_are_stored_for_the_suite():
     durations = json.loads((ROOT / ".test_durations").read_text(encoding="utf-8"))
     pages = {shards.file_of(nodeid) for nodeid in durations if nodeid.startswith("docs/")}
     assert "docs/tensors.md" in pages and "tests/test_harness.py" in {
-        shards.file_of(nodeid) for nodeid in durations}
+        shards.file_of(nodeid) for nodeid in durations
+    }
 
 
 def test_least_duration_by_file_balances_whole_files():
@@ -49,7 +55,6 @@ def test_least_duration_by_file_balances_whole_files():
             self.nodeid = nodeid
 
     items = [Item(f"docs/{page}.md::line:{line}") for page in "abcd" for line in range(3)]
-    durations = {item.nodeid: {"a": 10, "b": 1, "c": 9, "d": 2}[item.nodeid[5]]
-                 for item in items}
+    durations = {item.nodeid: {"a": 10, "b": 1, "c": 9, "d": 2}[item.nodeid[5]] for item in items}
     groups = shards.groups(items, 2, durations)
     assert sorted(map(sorted, groups)) == [["docs/a.md", "docs/b.md"], ["docs/c.md", "docs/d.md"]]

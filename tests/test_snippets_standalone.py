@@ -91,10 +91,13 @@ def glue_and_rest(program: str) -> tuple[list[ast.stmt], set[int]]:
     defines_main = any(isinstance(s, ast.FunctionDef) and s.name == "main" for s in tree.body)
     first_run = min(_RUN_BY_PAGES.get(program, {0}))
     glue = [
-        s for s in tree.body
+        s
+        for s in tree.body
         if _is_glue(s, defines_main)
-        or ((s.end_lineno or s.lineno) < first_run
-            and not isinstance(s, ast.FunctionDef | ast.ClassDef | ast.If))
+        or (
+            (s.end_lineno or s.lineno) < first_run
+            and not isinstance(s, ast.FunctionDef | ast.ClassDef | ast.If)
+        )
     ]
     glue_lines = {n for s in glue for n in range(s.lineno, (s.end_lineno or s.lineno) + 1)}
     lines = text.split("\n")
@@ -137,8 +140,13 @@ def in_download(folder: Path, program: str) -> Path:
 def test_snippet_runs_standalone(program, downloaded, tmp_path):
     copy = shutil.copytree(downloaded, tmp_path / "code")  # files it writes stay its own
     path = in_download(copy, program)
-    result = subprocess.run([sys.executable, str(path), *ARGUMENTS.get(program, [])],
-                            cwd=path.parent, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(path), *ARGUMENTS.get(program, [])],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, f"{program} failed:\n{result.stderr}"
     assert result.stdout.strip(), f"{program} printed nothing to check"
 
@@ -173,8 +181,14 @@ def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
         statements = [s for s in glue if not isinstance(s, ast.If)]  # not the main() call
         code = "\n".join(ast.unparse(s) for s in statements) + "\n"
         jobs.append((str(in_download(downloaded, program)), code))
-    result = subprocess.run([sys.executable, "-c", GLUE_RUNNER], input=json.dumps([jobs, str(downloaded)]),
-                            cwd=downloaded, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", GLUE_RUNNER],
+        input=json.dumps([jobs, str(downloaded)]),
+        cwd=downloaded,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     failures = json.loads(result.stdout.strip().splitlines()[-1])
     assert failures == {}
