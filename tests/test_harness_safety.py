@@ -572,13 +572,8 @@ def test_ctrl_c_during_nox_docs_test_leaves_the_clone_intact(tmp_path):
     assert not list(temp.glob("docs-page-*")), "scratch folders left"
 
 
-@pytest.mark.slow  # a pytest subprocess, sent SIGTERM
-def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
-    """An interrupted docs-update too: it must not rewrite the wrong output it already saw."""
-    site = make_site(tmp_path / "site", {"docs/slow.md": SLOW_PAGE.replace(">>> 1\n1", ">>> 1\n2")})
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    before = _tree(site)
+def _start_pytest(site: Path, temp: Path, *args: str, stdout: int) -> subprocess.Popen:
+    """A real pytest process over a throw-away site (signals need one), its scratch in temp."""
     env = dict(
         os.environ,
         PYTHONPATH=str(ROOT),
@@ -586,25 +581,21 @@ def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
         CUDA_VISIBLE_DEVICES="",
         TMPDIR=str(temp),
     )
-    run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(site),
-            "--docs-update",
-            "docs",
-        ],
-        cwd=site,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(site),
+         *args],
+        cwd=site, env=env, stdout=stdout, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+@pytest.mark.slow  # a pytest subprocess, sent SIGTERM
+def test_sigterm_stops_the_run_and_cleans_up(tmp_path):
+    """An interrupted docs-update too: it must not rewrite the wrong output it already saw."""
+    site = make_site(tmp_path / "site", {"docs/slow.md": SLOW_PAGE.replace(">>> 1\n1", ">>> 1\n2")})
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    before = _tree(site)
+    run = _start_pytest(site, temp, "--docs-update", "docs", stdout=subprocess.PIPE)
     try:
         assert _wait_for_page_process(temp), "the page never started"
         run.send_signal(signal.SIGTERM)
@@ -633,30 +624,7 @@ def test_kill_9_of_pytest_takes_the_pages_and_their_children_along(tmp_path):
     site = make_site(tmp_path / "site", {"docs/killed.md": KILLED_PAGE})
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        DOCS_DEVICE="cpu",
-        CUDA_VISIBLE_DEVICES="",
-        TMPDIR=str(temp),
-    )
-    run = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(site),
-            "docs",
-        ],
-        cwd=site,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    run = _start_pytest(site, temp, "docs", stdout=subprocess.DEVNULL)
     try:
         assert _wait_for_page_process(temp), "the page never started"
         [pids] = list(temp.glob("docs-page-*/pids"))
