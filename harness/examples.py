@@ -11,7 +11,9 @@ Markers on the lines right before a fence (several may stack):
 - ``<!-- gpu-only: 理由 -->``: skipped on the CPU, run by docs-test-cuda;
 - ``<!-- warns: WarningClass 理由 -->`` (or ``ClassA|ClassB``): the block must raise that warning;
 - ``<!-- timeout: 秒数 理由 -->``: a time limit other than the default 120 s (at most 600 s);
-- ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar).
+- ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar);
+- ``<!-- tolerance: ±0.02 #3:any 理由 -->``: the block's shown numbers may differ from what it
+  prints within these rules (harness/numbers.py); its words still compare exactly.
 
 Every mistake in the page itself (a malformed or stray marker, a marker reason with nothing
 visible in it, an empty block, a Python alias the harness does not run, a broken include, a
@@ -33,6 +35,7 @@ from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, has_visible_text, 
 from pagekit.includes import CodeChunk, SnippetError, code_chunks, include_target
 
 from . import warns
+from .numbers import Tolerance, check_rules, parse_tolerance
 
 DEFAULT_TIMEOUT = 120.0  # seconds per block
 MAX_TIMEOUT = 600.0
@@ -51,6 +54,7 @@ class Block:
     chunks: list[CodeChunk] = field(default_factory=list)
     expected_warning: tuple[type[Warning], ...] = ()  # from <!-- warns: Class[|Class] reason -->
     timeout: float = DEFAULT_TIMEOUT
+    tolerance: Tolerance | None = None  # from <!-- tolerance: rules reason -->
 
     @property
     def kind(self) -> str:
@@ -207,7 +211,21 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
             block.chunks = code_chunks(fence.body, fence.body_line, page, root)
         except SnippetError as error:
             block.problem = str(error)
+    tolerance_marker = fence.marker("tolerance")
+    if tolerance_marker and not block.problem:
+        block.tolerance, block.problem = parse_tolerance(
+            tolerance_marker.reason, tolerance_marker.line
+        )
+        if block.tolerance:
+            block.problem = check_rules(block.tolerance, shown_outputs(block))
     return block
+
+
+def shown_outputs(block: Block) -> list[str]:
+    """The outputs the page shows for a block, in reading order (expected errors aside)."""
+    if block.kind == "doctest":
+        return [ex.want for ex in _doctest_examples(block.fence.body) if ex.exc_msg is None]
+    return [block.fence.output.body] if block.fence.output else []
 
 
 def only_ellipsis(shown: str) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from . import warns
 from .examples import Block
+from .numbers import Comparison, Tolerance, compare, shown_numbers
 from .outputs import Difference, Raised, error_form, exception_only, shown_form, unwritable
 from .run_block import Outcome, Printed, example_line
 
@@ -97,7 +98,11 @@ def _doctest(
             f"{block.where}: {len(test.examples)} examples on the page, "
             f"{len(outcome.examples)} reported by its process\n"
         )
+    position = 1  # of the example's first shown number, within the block (tolerances)
     for example, run in zip(test.examples, outcome.examples, strict=False):
+        first_number, comparison = position, None
+        if example.exc_msg is None:
+            position += len(shown_numbers(example.want))
         if run is None:
             continue  # +SKIP
         flags = DOCTEST_FLAGS
@@ -111,6 +116,10 @@ def _doctest(
         if run.exc_msg is None:
             if checker.check_output(example.want, got, flags):
                 continue
+            if block.tolerance is not None:
+                comparison = compare(example.want, got, block.tolerance, first_number)
+                if comparison.ok:
+                    continue
         else:
             got += run.traceback
             if example.exc_msg is None:  # doctest's BOOM: an error the page does not show
@@ -129,9 +138,14 @@ def _doctest(
                 strip = doctest._strip_exception_details  # type: ignore[attr-defined]
                 if checker.check_output(strip(example.exc_msg), strip(run.exc_msg), flags):
                     continue
-        difference = _doctest_difference(block, example, got, raised)
+        keep = comparison.merged if comparison and comparison.words_match else got
+        difference = _doctest_difference(block, example, keep, raised)
         verdict.differences.append(difference)
         if update and difference.problem is None:
+            continue
+        if comparison and comparison.words_match and block.tolerance:
+            first = difference.line - example.want.count("\n")
+            reports.append(_number_report(block.page, first, comparison, block.tolerance))
             continue
         report = io.StringIO()
         runner.optionflags = flags
@@ -224,7 +238,13 @@ def _code(
     checker = doctest.OutputChecker()
     if checker.check_output(output.body, got, DOCTEST_FLAGS):
         return []
-    new = shown_form(got, doctest_form=False)
+    comparison = None
+    if block.tolerance is not None:
+        comparison = compare(output.body, got, block.tolerance)
+        if comparison.ok:
+            return []
+    keep = comparison.merged if comparison and comparison.words_match else got
+    new = shown_form(keep, doctest_form=False)
     difference = Difference(
         block.page,
         output.body_line,
@@ -240,11 +260,26 @@ def _code(
     verdict.differences.append(difference)
     if update and difference.problem is None:
         return []
+    if comparison and comparison.words_match and block.tolerance:
+        return [_number_report(block.page, output.body_line, comparison, block.tolerance)]
     shown_example = doctest.Example("", output.body)
     return [
         f"{block.page}, line {output.line}: the 输出 block does not match what the code "
         f"printed.\n" + checker.output_difference(shown_example, got, DOCTEST_FLAGS)
     ]
+
+
+def _number_report(page: str, first_line: int, comparison: Comparison, tolerance: Tolerance) -> str:
+    """Each number outside its tolerance, with its page line; ``first_line``: the page line of
+    the shown output's first line."""
+    misses = "\n".join(
+        f"  {page}, " + miss.describe(first_line + miss.line_in_output)
+        for miss in comparison.misses
+    )
+    return (
+        f"{page}, line {first_line}: numbers outside the tolerance declared at line "
+        f"{tolerance.line}:\n{misses}\n"
+    )
 
 
 def _streams(block: Block, outcome: Outcome) -> list[str]:

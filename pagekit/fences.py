@@ -65,6 +65,7 @@ MARKERS = {
     "warns": "a warning class and a reason",
     "timeout": "seconds and a reason",
     "stderr": "a reason",
+    "tolerance": "rules and a reason",
 }
 # Names a contributor might reach for; they would silently do nothing, so they are refused.
 MISTAKEN_MARKERS = {
@@ -87,6 +88,11 @@ MISTAKEN_MARKERS = {
     "slow",
     "xfail",
     "skip-next",
+    "tol",
+    "tolerances",
+    "approx",
+    "rtol",
+    "atol",
 }
 
 
