@@ -297,6 +297,7 @@ def edge_run(tester, tmp_path_factory):
     return result
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_mistake_fails_naming_page_and_line(edge_run, name):
     out = edge_run.stdout
@@ -307,12 +308,14 @@ def test_each_mistake_fails_naming_page_and_line(edge_run, name):
         assert message in out, f"{name}: expected {message!r} in the report"
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_pages_that_do_right_pass(edge_run):
     summary = edge_run.stdout.split("short test summary info")[-1]
     for name in PASSING:
         assert f"docs/{name}.md" not in summary
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_nothing_outside_the_scratch_folders_is_deleted(edge_run):
     site = edge_run.site
     assert (site / ".git").is_dir() and (site / "docs" / "a01_chdir.md").is_file()
@@ -321,6 +324,7 @@ def test_nothing_outside_the_scratch_folders_is_deleted(edge_run):
     assert not list(EDGE_TMP.glob("docs-page-*")), "scratch folders left"
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_hung_example_stopped_within_its_limit_and_run_goes_on(edge_run):
     assert edge_run.seconds < 240
     assert "docs/a08_after_leaks.md" not in edge_run.stdout.split("short test summary info")[-1]
@@ -331,6 +335,7 @@ def _gone(pid: int) -> bool:
     return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 @pytest.mark.parametrize("suffix", [".pid", ".escaped"])  # in the page's session, and not
 def test_leftover_child_process_is_stopped(edge_run, suffix):
     pid = int(Path(str(SENTINEL) + suffix).read_text())
@@ -338,6 +343,7 @@ def test_leftover_child_process_is_stopped(edge_run, suffix):
     assert _gone(pid)
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_collect_only_is_not_a_failure(edge_run, tester):
     result = run_inprocess(
         tester, edge_run.site, "--collect-only", "docs", env={"TMPDIR": str(EDGE_TMP)}
@@ -345,6 +351,7 @@ def test_collect_only_is_not_a_failure(edge_run, tester):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_a_page_whose_process_died_is_not_recorded_but_others_are(edge_run):
     record = json.loads((edge_run.site / "verification" / "cpu.json").read_text(encoding="utf-8"))
     assert record["format"] == 3
@@ -353,6 +360,7 @@ def test_a_page_whose_process_died_is_not_recorded_but_others_are(edge_run):
     assert edge_run.returncode == 1
 
 
+@pytest.mark.slow  # one run over every edge-case page (≈15 s)
 def test_fullwidth_norun_and_gpu_only_markers_are_recognised(edge_run):
     out = edge_run.stdout
     assert "c03_fullwidth.md::line:4" not in out  # full-width colon: not collected, by its reason
