@@ -3,6 +3,7 @@
     python tests/bench_harness.py          # prints both times and their ratio (target ≤ 1.2×)
     python tests/bench_harness.py docs/tensors.md docs/nn.md    # only these pages
     BENCH_RUNS=1 python tests/bench_harness.py                  # one run each, not best of 3
+    python tests/bench_harness.py --per-page                    # each page alone, both ways
 
 "Bare" is one Python process that executes every collected block of every page in
 order, one namespace per page, with no pytest, no sybil, no output checks and no isolation.
@@ -78,7 +79,9 @@ def timed(command: list[str], env: dict | None = None) -> float:
 def main() -> None:
     args = sys.argv[1:]
     bare_mode = args[:1] == ["--bare"]
-    pages = [ROOT / arg for arg in args[bare_mode:]] or sorted((ROOT / "docs").rglob("*.md"))
+    per_page = args[:1] == ["--per-page"]
+    skip = bare_mode or per_page
+    pages = [ROOT / arg for arg in args[skip:]] or sorted((ROOT / "docs").rglob("*.md"))
     if bare_mode:
         print(run_bare(pages))
         return
@@ -91,6 +94,29 @@ def main() -> None:
         MKL_NUM_THREADS="1",
         OPENBLAS_NUM_THREADS="1",
     )
+    if per_page:  # where the difference comes from: each page alone, harness vs bare
+        for name in names:
+            alone = timed(
+                [
+                    env_python,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-p",
+                    "no:xdist",
+                    name,
+                ],
+                env=one_thread,
+            )
+            bare_alone = timed([env_python, __file__, "--bare", name], env=one_thread)
+            print(
+                f"{name:32} harness {alone:6.2f} s  bare {bare_alone:6.2f} s  "
+                f"({alone / bare_alone:.2f}×)",
+                flush=True,
+            )
+        return
     harness = timed(
         [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *names],
         env=one_thread,
