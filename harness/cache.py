@@ -89,7 +89,7 @@ def unchanged(root: Path, mode: str, pages: Iterable[str]) -> set[str]:
 
 
 def store(
-    root: Path, mode: str, complete: dict[str, Counter], partial: Collection[str] = ()
+    root: Path, mode: str, complete: dict[str, Counter[str]], partial: Collection[str] = ()
 ) -> None:
     """Remember the pages that ran whole and passed; forget those that failed."""
     stored = _load(root, mode)

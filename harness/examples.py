@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import doctest
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sybil import Document, Region
+from sybil.typing import Evaluator, Parser
 
 from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, has_visible_text, scan
 from pagekit.includes import CodeChunk, SnippetError, code_chunks, include_target
@@ -116,10 +118,10 @@ def blocks(text: str, page: str, root: Path) -> list[Block]:
     return collected
 
 
-def make_parser(root: Path, evaluate):
+def make_parser(root: Path, evaluate: Evaluator) -> Parser:
     """The sybil parser of the site: a Region per block, evaluated by ``evaluate(example)``."""
 
-    def parse(document: Document):
+    def parse(document: Document) -> Iterator[Region]:
         page = Path(document.path).resolve().relative_to(root.resolve()).as_posix()
         for block in blocks(document.text, page, root):
             fence = block.fence

@@ -17,8 +17,12 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagekit.fences import split_lines, strip_container
+
+if TYPE_CHECKING:
+    from .warns import Seen
 
 TRACEBACK = "Traceback (most recent call last):"
 _ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+")  # object reprs: never the same twice
@@ -43,7 +47,7 @@ class Difference:
             lines = [line for line in lines if line.strip() not in {TRACEBACK, "..."}]
         return any("..." in line for line in lines)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         del data["indent"], data["count"]
         return data
@@ -62,7 +66,7 @@ class Findings:
 
     differences: list[Difference] = field(default_factory=list)
     raised: list[Raised] = field(default_factory=list)
-    warnings: dict[tuple[str, int], list] = field(default_factory=dict)  # (page, line) -> [Seen]
+    warnings: dict[tuple[str, int], list[Seen]] = field(default_factory=dict)  # by (page, line)
     warning_failures: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, what
 
 

@@ -52,12 +52,16 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from . import HOME, processes
 from .examples import Block
 from .page_side import LEFTOVER_GRACE, PageEnd, PageSetup, page_main
 from .processes import alive, command, descendants, session, tagged
 from .run_block import Outcome
+
+if TYPE_CHECKING:  # no forkserver on Windows: platform_problem() says so, not an ImportError
+    from multiprocessing.context import ForkServerContext
 
 SCRATCH_PREFIX = "docs-page-"
 # Imported once by the fork server, so that no page pays for them (a missing one is skipped).
@@ -101,11 +105,11 @@ class PageStopped(Exception):
     """The page's process ended or was stopped: no later block of the page can run."""
 
 
-_context = None
+_context: ForkServerContext | None = None
 _served: int | None = None  # the fork server that has started a page (done importing)
 
 
-def context():
+def context() -> ForkServerContext:
     """The fork-server context, started once per run (in the background: pytest goes on)."""
     global _context  # noqa: PLW0603 -- one fork server per pytest run
     if _context is None:
@@ -230,7 +234,7 @@ class PageProcess:
             )
         if self.connection in ready:
             with contextlib.suppress(EOFError, ConnectionResetError, OSError):
-                outcome = self.connection.recv()
+                outcome: Outcome = self.connection.recv()  # page_main's answer to a block
                 self.busy = False
                 return outcome
         self.process.join(5)
@@ -252,7 +256,7 @@ class PageProcess:
 
     def finish(self) -> tuple[PageEnd | None, list[str]]:
         """Release the page; (what it reported, processes still alive once it had exited)."""
-        end = None
+        end: PageEnd | None = None  # the page answers "finish" with a PageEnd
         pid = self.process.pid
         if not self.stopped and not self.busy and pid and alive(pid):
             with contextlib.suppress(OSError, EOFError, BrokenPipeError):
@@ -301,7 +305,8 @@ class PageProcess:
     def _stack_dump(self, block: Block) -> str:
         dump = self.folder / "stack.txt"
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.process.pid, signal.SIGUSR1)
+            # A block is running, so the process has started and has a pid.
+            os.kill(cast(int, self.process.pid), signal.SIGUSR1)
         deadline = time.monotonic() + 2
         text = ""
         while time.monotonic() < deadline:
@@ -371,7 +376,7 @@ def _readable_stack(
     harness = (HOME, "/multiprocessing/", "/doctest.py", 'File "<string>"')
     frames = [f for f in frames if not any(part in f for part in harness)]
 
-    def page_line(match: re.Match) -> str:
+    def page_line(match: re.Match[str]) -> str:
         index, line = int(match.group("index")), int(match.group("line"))
         if index < len(doctest_lines):
             return f'File "{match.group("page")}", line {doctest_lines[index] + line - 1}'

@@ -28,9 +28,11 @@ import threading
 import time
 import types
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from . import device, processes
+from .examples import Block
 from .processes import command, descendants
 from .run_block import Outcome, PageState, StdioFiles, Streams, run
 
@@ -66,7 +68,7 @@ _FORKED = "forked"  # in the page's folder: where a returned fork()ed child leav
 _stack_dump = None  # the open file faulthandler writes to (kept alive)
 
 
-def page_main(connection, setup: PageSetup) -> None:
+def page_main(connection: Connection, setup: PageSetup) -> None:
     global _PAGE_PID  # noqa: PLW0603 -- one page per process
     _PAGE_PID = os.getpid()
     os.setsid()
@@ -103,6 +105,8 @@ def page_main(connection, setup: PageSetup) -> None:
     namespace = main.__dict__
     state = PageState(setup.root, setup.folder, stdio, Streams())
     while True:
+        command: str
+        block: Block  # None with "finish", which returns before block is read
         try:
             command, block = connection.recv()
         except (EOFError, OSError):
@@ -191,7 +195,7 @@ def forked_message(where: str) -> str:
     )
 
 
-def after_block(setup: PageSetup, state: PageState, block, outcome: Outcome) -> Outcome:
+def after_block(setup: PageSetup, state: PageState, block: Block, outcome: Outcome) -> Outcome:
     """What the harness checks about the page's process after each block: a fork()ed child
     that came back, and its own folder deleted behind the audit hook (``rm -rf`` in a
     subprocess)."""
@@ -232,7 +236,7 @@ def _protect(folder: Path) -> None:
     home = str(folder)
     own = {home, *(str(folder / name) for name in ("fd1.txt", "fd2.txt", "stack.txt", "owner"))}
 
-    def hook(event: str, args: tuple) -> None:
+    def hook(event: str, args: tuple[object, ...]) -> None:
         if event not in _DELETIONS or os.getpid() != _PAGE_PID:
             return
         relative_to_fd = event != "shutil.rmtree" and len(args) > 1 and args[-1] is not None
@@ -264,7 +268,7 @@ def _watch_pytest(pytest_pid: int, token: str, interval: float = 0.5) -> threadi
     is the fork server, so no parent-death signal would tell it.  Liveness comes from psutil:
     an unreadable process table must not read as "pytest is gone"."""
 
-    def watch():
+    def watch() -> None:
         while processes.alive(pytest_pid):
             time.sleep(interval)
         for victim in (descendants(os.getpid()) | processes.tagged(token)) - {os.getpid()}:
@@ -277,7 +281,7 @@ def _watch_pytest(pytest_pid: int, token: str, interval: float = 0.5) -> threadi
     return watcher
 
 
-def _release(namespace: dict, token: str = "") -> PageEnd:
+def _release(namespace: dict[str, object], token: str = "") -> PageEnd:
     """Report the threads the page left, run its atexit callbacks, free its objects, then
     report its child processes (freeing a DataLoader stops its workers, so children are
     counted after that)."""
@@ -327,7 +331,7 @@ def _leaked_threads() -> list[threading.Thread]:
     ]
 
 
-def _thread_code(thread: threading.Thread):
+def _thread_code(thread: threading.Thread) -> tuple[types.CodeType | None, str]:
     """The code a thread runs: its target (decorators unwrapped), or a subclass's run()."""
     target = inspect.unwrap(getattr(thread, "_target", None) or type(thread).run)
     return getattr(target, "__code__", None), getattr(target, "__qualname__", "?")

@@ -11,10 +11,13 @@ import pickle
 import random
 import signal
 from collections import Counter
+from collections.abc import Generator, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import pytest
-from sybil import Sybil
+from sybil import Example, Sybil
 
 from . import (  # device first: it hides the GPU early
     cache,
@@ -26,7 +29,11 @@ from . import (  # device first: it hides the GPU early
     shards,
 )
 from .examples import make_parser
-from .run_state import RUN, LeftRunning, Run
+from .run_state import RUN, LeftRunning, Run, WorkerData
+
+if TYPE_CHECKING:
+    from sybil.integration.pytest import SybilFile
+    from xdist.workermanage import WorkerController  # pytest-xdist is optional
 
 # Every file MkDocs builds as a page, at any depth (its list of Markdown extensions); matched
 # from the right, relative to docs/.
@@ -43,21 +50,22 @@ THREADS = "1"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def _seed(config) -> int:
+def _seed(config: pytest.Config) -> int:
     if _is_worker(config):
-        return int(config.workerinput["docs_seed"])
+        # workerinput: set on a worker's config by pytest-xdist; pytest's types do not know it
+        return int(config.workerinput["docs_seed"])  # type: ignore[attr-defined]
     pinned = os.environ.get(SEED_VARIABLE, "").strip()
     if pinned:
         return int(pinned)
     return random.SystemRandom().randrange(1, 2**31)  # numpy wants < 2**32
 
 
-def _is_worker(config) -> bool:
+def _is_worker(config: pytest.Config) -> bool:
     """A pytest-xdist worker: runs the pages it is given, writes nothing."""
     return hasattr(config, "workerinput")
 
 
-def _is_controller(config) -> bool:
+def _is_controller(config: pytest.Config) -> bool:
     """The pytest-xdist controller: runs no page, gathers what the workers send."""
     return not _is_worker(config) and config.pluginmanager.hasplugin("dsession")
 
@@ -65,7 +73,7 @@ def _is_controller(config) -> bool:
 def site_sybil(root: Path, run: Run | None = None) -> Sybil:
     """The site's sybil: with a run it evaluates blocks, without one it only parses (tests)."""
 
-    def not_running(example):
+    def not_running(example: Example) -> NoReturn:
         raise RuntimeError("site_sybil(root) without a Run only parses pages")
 
     return Sybil(
@@ -77,7 +85,7 @@ def site_sybil(root: Path, run: Run | None = None) -> Sybil:
     )
 
 
-def pytest_addoption(parser) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("docs", "documentation examples")
     group.addoption(
         "--docs-update",
@@ -103,7 +111,7 @@ def pytest_addoption(parser) -> None:
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-split's: shards.take_over() replaces its split
-def pytest_configure(config) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     config.stash[shards.SHARDED] = shards.take_over(config, _is_worker(config))
     drift = config.getoption("docs_drift", None)
     run = Run(
@@ -127,7 +135,7 @@ def pytest_configure(config) -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
-def _interrupt(signum, frame):
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
@@ -135,14 +143,16 @@ _SYBIL = pytest.StashKey[Sybil]()
 _RSS_AT_END = pytest.StashKey[float]()
 
 
-def pytest_collect_file(file_path: Path, parent):
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     sybil = parent.config.stash[_SYBIL]
     if sybil.should_parse(file_path):
-        return sybil.pytest()(file_path, parent)
+        # Sybil.pytest() is typed loosely: it returns sybil's file collector, or None.
+        collector: pytest.Collector | None = sybil.pytest()(file_path, parent)
+        return collector
     return None
 
 
-def pytest_sessionstart(session) -> None:
+def pytest_sessionstart(session: pytest.Session) -> None:
     problem = page_process.platform_problem()
     if problem:
         pytest.exit(problem, returncode=3)
@@ -157,7 +167,9 @@ def _page_of(nodeid: str) -> str | None:
     return nodeid.partition("::line:")[0] if "::line:" in nodeid else None
 
 
-def pytest_collection_modifyitems(session, config, items) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """--splits/--group: this shard's files; --docs-cache: leave out the pages whose content
     hash passed last time."""
     if config.stash.get(shards.SHARDED, False):
@@ -175,15 +187,16 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     run.cached = sorted(unchanged)
 
 
-def pytest_collection_finish(session) -> None:
+def pytest_collection_finish(session: pytest.Session) -> None:
     run = session.config.stash[RUN]
     for item in session.items:
         page = _page_of(item.nodeid)
         if page and hasattr(item, "example"):
             run.collected[item.nodeid] = page
             if page not in run.page_sizes:  # every example of the page, selected or not
+                file = cast("SybilFile", item.parent)  # an example's parent: sybil's collector
                 run.page_sizes[page] = sum(
-                    len(list(document.examples())) for document in item.parent.documents
+                    len(list(document.examples())) for document in file.documents
                 )
     if run.collected and not session.config.option.collectonly:
         page_process.context()  # the fork server imports torch while pytest goes on
@@ -191,12 +204,12 @@ def pytest_collection_finish(session) -> None:
 
 # --- pytest-xdist: the controller hands its seed out and gathers the workers' data ------------
 @pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node) -> None:
+def pytest_configure_node(node: WorkerController) -> None:
     node.workerinput["docs_seed"] = node.config.stash[RUN].seed
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node, ids) -> None:
+def pytest_xdist_node_collection_finished(node: WorkerController, ids: Sequence[str]) -> None:
     run = node.config.stash[RUN]
     for nodeid in ids:  # every worker collects the same items: the first one says it all
         page = _page_of(nodeid)
@@ -205,30 +218,34 @@ def pytest_xdist_node_collection_finished(node, ids) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error) -> None:
+def pytest_testnodedown(node: WorkerController, error: object | None) -> None:
     data = getattr(node, "workeroutput", {}).get("docs_run")
     if data is not None:
-        node.config.stash[RUN].absorb_worker(pickle.loads(data))
+        share: WorkerData = pickle.loads(data)  # what the worker's Run.worker_data() returned
+        node.config.stash[RUN].absorb_worker(share)
     # A worker that died sent nothing: its pages' examples never reported, so no record is
     # written for them and the run fails ("never reported" below).
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if call.excinfo is not None and call.excinfo.errisinstance(LeftRunning):
         report.longrepr = str(call.excinfo.value)
     return report
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
     config = session.config
     run = config.stash.get(RUN, None)
     if run is None:
         return
     run.stop_all()
     if _is_worker(config):  # the controller writes, from every worker's share
-        config.workeroutput["docs_run"] = pickle.dumps(run.worker_data())
+        # workeroutput: set on a worker's config by pytest-xdist, like workerinput above
+        config.workeroutput["docs_run"] = pickle.dumps(run.worker_data())  # type: ignore[attr-defined]
         return
     config.stash[_RSS_AT_END] = processes.rss_mb()  # before describe() imports torch
     if run.cached and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
@@ -268,11 +285,11 @@ class _RunHooks:
     def __init__(self, run: Run):
         self.run = run
 
-    def pytest_runtest_logreport(self, report) -> None:
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Every report, in the process that prints them: under xdist, the controller."""
         self.run.record_report(report)
 
-    def pytest_keyboard_interrupt(self, excinfo) -> None:
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         """Ctrl+C or SIGTERM: stop the pages at once.  Further signals (nox repeats Ctrl+C
         to the session it runs) are ignored so that the clean-up itself is not cut short."""
         for name in ("SIGINT", "SIGTERM"):
@@ -281,13 +298,13 @@ class _RunHooks:
         self.run.stop_all()
 
 
-def pytest_unconfigure(config) -> None:
+def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN, None)
     if run is not None:
         run.stop_all()
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     config = terminalreporter.config
     run = config.stash.get(RUN, None)
     if run is None or config.option.collectonly:
@@ -362,7 +379,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
         _update_summary(terminalreporter, run)
 
 
-def _memory_summary(terminalreporter, run: Run, rss_at_end: float) -> None:
+def _memory_summary(terminalreporter: pytest.TerminalReporter, run: Run, rss_at_end: float) -> None:
     if not run.memory:
         return
     biggest = max(run.memory, key=lambda memory: memory.peak_rss_mb)
@@ -389,7 +406,7 @@ def _memory_summary(terminalreporter, run: Run, rss_at_end: float) -> None:
     terminalreporter.write_line(line)
 
 
-def _update_summary(terminalreporter, run: Run) -> None:
+def _update_summary(terminalreporter: pytest.TerminalReporter, run: Run) -> None:
     write = terminalreporter.write_line
     rewritten, stale = run.rewritten, run.stale
     outputs_changed = [d for d in rewritten if d.kind != "error"]

@@ -9,7 +9,7 @@ import contextlib
 import os
 
 try:
-    import psutil
+    import psutil as psutil  # re-exported: page_process asks whether it is installed
 except ImportError:  # reported once, by page_process.platform_problem()
     psutil = None
 
@@ -66,5 +66,6 @@ def command(pid: int) -> str:
 def rss_mb() -> float:
     """This process's resident memory now."""
     with contextlib.suppress(*_GONE):
-        return psutil.Process().memory_info().rss / 2**20
+        rss: int = psutil.Process().memory_info().rss  # bytes; psutil ships no types
+        return rss / 2**20
     return 0.0

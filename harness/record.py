@@ -22,8 +22,12 @@ import subprocess
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagekit import records
+
+if TYPE_CHECKING:
+    from .outputs import Findings
 
 
 def _commit(root: Path) -> str:
@@ -47,7 +51,7 @@ def _commit(root: Path) -> str:
     return head + ("+changes" if dirty else "")
 
 
-def _stamp(root: Path, info: dict, seed: int | None = None):
+def _stamp(root: Path, info: dict[str, str], seed: int | None = None) -> records.Stamp:
     return records.Stamp(
         torch=info["torch"],
         device=info["device"],
@@ -64,9 +68,9 @@ def path_for(root: Path, mode: str) -> Path:
 
 def write(
     root: Path,
-    info: dict,
-    outcomes: dict[str, Counter],
-    used_cuda: dict,
+    info: dict[str, str],
+    outcomes: dict[str, Counter[str]],
+    used_cuda: dict[tuple[str, int], bool],
     partial: Collection[str] = (),
     seed: int | None = None,
 ) -> Path:
@@ -99,15 +103,16 @@ def _torchvision() -> str:
         import torchvision
     except Exception as error:  # noqa: BLE001 -- a missing or mismatched build is a finding, not a crash
         return f"not importable ({type(error).__name__}: {str(error).splitlines()[0][:120]})"
-    return torchvision.__version__
+    version: str = torchvision.__version__  # torchvision ships no types
+    return version
 
 
 def write_drift(
     path: Path,
     root: Path,
-    info: dict,
-    outcomes: dict[str, Counter],
-    found,
+    info: dict[str, str],
+    outcomes: dict[str, Counter[str]],
+    found: Findings,
     partial: Collection[str] = (),
     seed: int | None = None,
 ) -> Path:

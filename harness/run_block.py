@@ -33,8 +33,12 @@ import os
 import shutil
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pagekit.includes import CodeChunk
 
 from . import HOME, device, warns
 from .examples import Block
@@ -97,7 +101,10 @@ class Capture(io.TextIOBase):
 class _Forward(io.TextIOBase):
     """The page's permanent ``sys.stdout``/``sys.stderr``: writes go to the current target."""
 
-    def __init__(self, name: str, target) -> None:
+    # target: a block's Capture, or sys.__stdout__/__stderr__, which typeshed allows to be None
+    # but a page's process always has (its descriptors 1 and 2 are files): Any, not a union
+    # with None that every write would have to check.
+    def __init__(self, name: str, target: Any) -> None:
         super().__init__()
         self.name = name
         self.target = target
@@ -136,7 +143,7 @@ class Streams:
         sys.stdout, sys.stderr = self.stdout, self.stderr
 
     @contextlib.contextmanager
-    def capture(self, stdout, stderr):
+    def capture(self, stdout: Capture, stderr: Capture) -> Iterator[None]:
         self.stdout.target, self.stderr.target = stdout, stderr
         try:
             yield
@@ -231,7 +238,7 @@ class StdioFiles:
         return {fd: printed.text for fd, printed in self.new_output().items()}
 
 
-def run(block: Block, namespace: dict, state: PageState) -> Outcome:
+def run(block: Block, namespace: dict[str, object], state: PageState) -> Outcome:
     outcome = Outcome()
     before = device.cuda_allocations()
     doctest_lines: dict[str, list[int]] = {}
@@ -267,7 +274,7 @@ def _prefixes(state: PageState) -> tuple[str, ...]:
 
 def _run_doctest(
     block: Block,
-    namespace: dict,
+    namespace: dict[str, object],
     doctest_lines: dict[str, list[int]],
     streams: Streams,
     outcome: Outcome,
@@ -331,7 +338,7 @@ def example_line(block: Block, example: doctest.Example) -> int:
 
 
 def _run_code(
-    block: Block, namespace: dict, state: PageState, streams: Streams, outcome: Outcome
+    block: Block, namespace: dict[str, object], state: PageState, streams: Streams, outcome: Outcome
 ) -> None:
     printed = Capture()
     streams.stdout.target = printed
@@ -351,7 +358,7 @@ def _run_code(
     outcome.printed = printed.printed()
 
 
-def _exec_chunk(chunk, namespace: dict, state: PageState) -> None:
+def _exec_chunk(chunk: CodeChunk, namespace: dict[str, object], state: PageState) -> None:
     # Padding with newlines keeps tracebacks at the real line of the page or snippet.
     source = "\n" * (chunk.first_line - 1) + chunk.code
     if not chunk.is_snippet:

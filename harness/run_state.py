@@ -13,13 +13,15 @@ import contextlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
+from sybil import Example
 
 from . import warns
 from .examples import Block
 from .judge import Verdict, judge
-from .outputs import Findings
+from .outputs import Difference, Findings
 from .page_process import PageProcess, PageStopped
 from .processes import rss_mb
 from .run_block import Outcome
@@ -32,6 +34,17 @@ class PageMemory:
     cuda_allocated_after_release: int
 
 
+class WorkerData(TypedDict):
+    """A pytest-xdist worker's share of a run, pickled to the controller (``Run.worker_data``)."""
+
+    findings: Findings
+    used_cuda: dict[tuple[str, int], bool]
+    memory: list[PageMemory]
+    rss_before_pages_mb: float
+    page_sizes: dict[str, int]
+    cached: list[str]
+
+
 @dataclass
 class Run:
     root: Path
@@ -39,7 +52,7 @@ class Run:
     seed: int
     update: bool = False  # docs-update: rewrite shown outputs that no longer match
     drift: Path | None = None  # docs-drift: write a drift record here instead
-    outcomes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    outcomes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     findings: Findings = field(default_factory=Findings)
     used_cuda: dict[tuple[str, int], bool] = field(default_factory=dict)  # (page, line) ran
     collected: dict[str, str] = field(default_factory=dict)  # nodeid -> page
@@ -50,12 +63,12 @@ class Run:
     reported: set[str] = field(default_factory=set)  # nodeids whose example reported
     memory: list[PageMemory] = field(default_factory=list)
     rss_before_pages_mb: float = 0.0  # the pytest process, just before its first page
-    rewritten: list = field(default_factory=list)
-    stale: list = field(default_factory=list)
+    rewritten: list[Difference] = field(default_factory=list)
+    stale: list[Difference] = field(default_factory=list)
     _pages: dict[int, PageProcess] = field(default_factory=dict)  # id(namespace) -> process
 
     # --- pages -----------------------------------------------------------------------------
-    def evaluate(self, example) -> str | None:
+    def evaluate(self, example: Example) -> str | None:
         """Sybil's evaluator: run the block in its page's process."""
         block: Block = example.parsed
         if block.problem:
@@ -88,7 +101,7 @@ class Run:
             self.findings.warnings[(block.page, block.fence.line)] = verdict.warnings_seen
         warns.pass_on(verdict.passed_on)
 
-    def finish_page(self, namespace: dict) -> None:
+    def finish_page(self, namespace: dict[str, object]) -> None:
         """Sybil's teardown: release the page; anything it left running fails it."""
         page = self._pages.pop(id(namespace), None)
         if page is None:
@@ -136,7 +149,7 @@ class Run:
         self._pages.clear()
 
     # --- bookkeeping -----------------------------------------------------------------------
-    def record_report(self, report) -> None:
+    def record_report(self, report: pytest.TestReport) -> None:
         page = self.collected.get(report.nodeid)
         if page is None:
             return
@@ -148,7 +161,7 @@ class Run:
     def unreported(self) -> list[str]:
         return [nodeid for nodeid in self.collected if nodeid not in self.reported]
 
-    def complete_pages(self) -> dict[str, Counter]:
+    def complete_pages(self) -> dict[str, Counter[str]]:
         """Outcomes of the pages all of whose collected examples reported."""
         incomplete = {self.collected[nodeid] for nodeid in self.unreported()}
         return {page: counts for page, counts in self.outcomes.items() if page not in incomplete}
@@ -162,7 +175,7 @@ class Run:
         }
 
     # --- pytest-xdist: each worker's share, handed to the controller -----------------------
-    def worker_data(self) -> dict:
+    def worker_data(self) -> WorkerData:
         """What only this worker knows (its pages' findings and memory), for the controller;
         reports and collections reach the controller through xdist itself."""
         return {
@@ -174,7 +187,7 @@ class Run:
             "cached": self.cached,
         }
 
-    def absorb_worker(self, data: dict) -> None:
+    def absorb_worker(self, data: WorkerData) -> None:
         self.workers += 1
         found = data["findings"]
         self.findings.differences += found.differences

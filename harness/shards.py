@@ -17,7 +17,7 @@ PLUGIN = "pytestsplitplugin"  # pytest-split's selecting plugin, replaced by spl
 STORE = "pytestsplitcacheplugin"  # its --store-durations writer
 
 
-def take_over(config, worker: bool) -> bool:
+def take_over(config: pytest.Config, worker: bool) -> bool:
     """Unregister pytest-split's own per-test split; True when this run is to be split.
     An xdist worker never writes .test_durations: it knows its own tests only, and would
     race the controller, which writes them all."""
@@ -35,7 +35,7 @@ def file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def groups(items: list, splits: int, durations: dict[str, float]) -> list[set[str]]:
+def groups(items: list[pytest.Item], splits: int, durations: dict[str, float]) -> list[set[str]]:
     """The files of each group, by pytest-split's least-duration algorithm over files."""
     from pytest_split.algorithms import Algorithms
 
@@ -49,7 +49,7 @@ def groups(items: list, splits: int, durations: dict[str, float]) -> list[set[st
     return [{unit.nodeid for unit in group.selected} for group in split]
 
 
-def select(config, items: list) -> None:
+def select(config: pytest.Config, items: list[pytest.Item]) -> None:
     splits, group = config.option.splits, config.option.group
     try:
         with open(config.option.durations_path, encoding="utf-8") as handle:

@@ -25,7 +25,8 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
+from typing import TextIO
 
 from . import HOME
 
@@ -88,7 +89,7 @@ class Seen:
             origin += f", called from {self.caller}"
         return f"{self.category}: {self.message}\n    ({origin})"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "category": self.category,
             "message": self.message,
@@ -129,7 +130,7 @@ def _is_site_name(filename: str) -> bool:
 
 @dataclass
 class Caught:
-    message: Warning
+    message: Warning | str  # as warnings.showwarning is typed; warn() passes a Warning
     category: type[Warning]
     filename: str
     lineno: int
@@ -151,10 +152,23 @@ class Recorder:
         warnings.showwarning = self._record  # restored by the context on exit
         return self.caught
 
-    def __exit__(self, *exc_info) -> None:
-        self._context.__exit__(*exc_info)
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._context.__exit__(kind, error, tb)
 
-    def _record(self, message, category, filename, lineno, file=None, line=None) -> None:
+    def _record(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
         self.caught.append(Caught(message, category, filename, lineno, self._caller()))
 
     def _caller(self) -> tuple[str, int] | None:
