@@ -100,8 +100,8 @@ def test_a_program_from_the_archive_runs_as_the_page_shows(unpacked):
     assert "3 公斤的预测价格：18.00 元" in result.stdout
     shown = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert (
-        "第 20 步：loss = 0.0000，w = 6.0000" in result.stdout
-        and "第 20 步：loss = 0.0000，w = 6.0000" in shown
+        "第 20 步：w = 6.0000 时 loss = 0.0000，更新后 w = 6.0000" in result.stdout
+        and "第 20 步：w = 6.0000 时 loss = 0.0000，更新后 w = 6.0000" in shown
     )
 
 

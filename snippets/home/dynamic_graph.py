@@ -10,7 +10,7 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def grow(v):
-    """把 v 反复翻倍，直到长度超过 10；翻几次、要不要变号，都由数据决定。"""
+    """把 v 反复翻倍，直到范数（向量的模长）超过 10；翻几次、要不要变号，都由数据决定。"""
     steps = 0
     while v.norm() <= 10:  # 普通的 while，条件来自张量的值
         v = v * 2

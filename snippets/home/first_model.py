@@ -21,13 +21,17 @@ w = torch.zeros(1, device=device, requires_grad=True)
 
 # 训练：反复"预测 → 算误差 → 求梯度 → 调参数"
 for step in range(1, 21):
-    loss = ((w * weight - price) ** 2).mean()  # 均方误差
+    w_before = w.item()  # 记下这一步开始时的 w，打印时用
+    loss = ((w * weight - price) ** 2).mean()  # 用当前的 w 算均方误差
     loss.backward()  # 自动求出 d(loss)/dw，存进 w.grad
     with torch.no_grad():
         w -= 0.05 * w.grad  # 沿梯度的反方向走一小步
         w.grad.zero_()  # 清零，准备下一步
     if step in (1, 2, 5, 20):
-        print(f"第 {step:2d} 步：loss = {loss.item():.4f}，w = {w.item():.4f}")
+        print(
+            f"第 {step:2d} 步：w = {w_before:.4f} 时 loss = {loss.item():.4f}，"
+            f"更新后 w = {w.item():.4f}"
+        )
 # --8<-- [end:train]
 
 # --8<-- [start:infer]

@@ -30,4 +30,3 @@ y = x * 2 + 1
 product = torch.ones(2, 3, device=device) @ torch.ones(3, 2, device=device)
 print("x * 2 + 1 =", y.tolist())
 print("ones(2, 3) @ ones(3, 2) =", product.tolist())
-print("结果留在选用的设备上:", y.device.type == device.type == product.device.type)

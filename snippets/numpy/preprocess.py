@@ -21,7 +21,8 @@ std = raw.std(axis=0)
 scaled = (raw - mean) / std
 
 print(raw.dtype, scaled.shape)
-print(np.allclose(scaled.mean(axis=0), 0), np.allclose(scaled.std(axis=0), 1))
+# 每一列的均值和标准差，四舍五入到 4 位小数（+ 0.0 把 -0.0 显示成 0.0）
+print((scaled.mean(axis=0).round(4) + 0.0).tolist(), scaled.std(axis=0).round(4).tolist())
 # --8<-- [end:preprocess]
 
 # --8<-- [start:to-model]

@@ -17,11 +17,11 @@ x = torch.rand(2, 3)            # 随机数据先在 CPU 上生成：任何机�
 w = torch.rand(3, 2)
 x, w = x.to(device), w.to(device)   # .to() 返回新张量，要接住它
 y = x @ w                       # 计算发生在 device 上，结果也在 device 上
-print(y.shape, y.dtype, "结果和输入在同一个设备上:", y.device == x.device)
+print(y.shape, y.dtype)
 print(y.cpu())                  # .cpu() 取回 CPU 再打印
 # --8<-- [end:move]
 
 # --8<-- [start:create]
 z = torch.zeros(2, 2, device=device)   # 直接在目标设备上创建，省一次拷贝
-print(z.device == y.device, z.cpu().tolist())   # 和上面的 y 在同一个设备上
+print(z.cpu().tolist())   # z 和上面的 y 在同一个设备上
 # --8<-- [end:create]

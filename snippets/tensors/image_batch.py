@@ -11,7 +11,7 @@ torch.manual_seed(0)
 pixels = torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
 images = pixels.float() / 255            # 转成 float32，范围 [0, 1]
 print(images.shape, images.dtype)
-print(bool(images.min() >= 0), bool(images.max() <= 1))
+print(images.min().item(), images.max().item())   # 最小 0.0、最大 1.0
 # --8<-- [end:batch]
 
 # --8<-- [start:normalize]
@@ -20,7 +20,7 @@ std = images.std(dim=(0, 2, 3))
 # (4, 3, 8, 8) 与 (1, 3, 1, 1) 广播：每个通道减去自己的均值、除以自己的标准差
 normalized = (images - mean.view(1, 3, 1, 1)) / std.view(1, 3, 1, 1)
 print(mean.shape, normalized.shape)
-print(normalized.mean(dim=(0, 2, 3)).abs().max().item() < 1e-5)
+print([round(v, 4) + 0.0 for v in normalized.mean(dim=(0, 2, 3)).tolist()])  # + 0.0：-0.0 显示成 0.0
 print(normalized.std(dim=(0, 2, 3)).round(decimals=4).tolist())
 # --8<-- [end:normalize]
 
