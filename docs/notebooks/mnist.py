@@ -102,7 +102,7 @@ plt.show()
 USE_SAMPLE = os.environ.get("PYTORCH_RUMEN_SAMPLE") == "1"
 EPOCHS = 5
 
-data_dir = Path(tempfile.mkdtemp(prefix="mnist-sample-")) if USE_SAMPLE else Path("data")  # 样本不放进 data/
+data_dir = Path(tempfile.mkdtemp(prefix="mnist-sample-")) if USE_SAMPLE else Path("data")
 train_set, test_set = load_mnist(data_dir, sample=USE_SAMPLE)
 print(f"训练集 {len(train_set)} 张，测试集 {len(test_set)} 张")
 
