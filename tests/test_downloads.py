@@ -36,8 +36,9 @@ def unpacked(tmp_path_factory) -> Path:
 
 
 def test_every_chapter_that_includes_a_program_offers_it():
-    assert CHAPTERS["training.md"][:3] == [
+    assert CHAPTERS["training.md"][:4] == [
         "snippets/training/linear_models.py",
+        "snippets/training/plot_loss.py",
         "snippets/training/mnist_sample.py",
         "snippets/training/mnist.py",
     ]

@@ -11,7 +11,12 @@ from tests.sites import ROOT
 
 # (program, the file it writes, the image the page shows)
 FIGURES = [
-    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png")
+    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png"),
+    (
+        "snippets/training/plot_loss.py",
+        "loss-curve.png",
+        "docs/assets/images/training-loss-curve.png",
+    ),
 ]
 
 

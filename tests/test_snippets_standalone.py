@@ -46,6 +46,7 @@ ARGUMENTS = {"snippets/training/mnist.py": ["--sample", "--epochs", "1", "--no-p
 RUN_ELSEWHERE = {  # covered programs another test already runs standalone
     "snippets/home/first_model.py": "tests/test_downloads.py",
     "snippets/numpy/plot_sigmoid.py": "tests/test_figures.py",
+    "snippets/training/plot_loss.py": "tests/test_figures.py",
 }
 
 

@@ -1,6 +1,6 @@
 """批量归一化和 Dropout：在 train() 和 eval() 下各做什么，忘了 eval() 会错成什么样。
 
-单独运行：python snippets/cnn/batchnorm.py（在当前目录写出 data/MNIST/raw/，训练 3 轮）
+单独运行：python snippets/cnn/batchnorm.py（在当前目录写出 data/mnist-sample/MNIST/raw/，训练 3 轮）
 """
 
 from digits import device, load_digits, train_and_test  # 同目录

@@ -1,6 +1,6 @@
 """同一份真实手写数字上，MLP（训练模型一章的 784 → 128 → 10）和 CNN 用同样的方式训练 8 轮，并排比较。
 
-单独运行：python snippets/cnn/compare.py（在当前目录写出 data/MNIST/raw/）
+单独运行：python snippets/cnn/compare.py（在当前目录写出 data/mnist-sample/MNIST/raw/）
 """
 
 import sys

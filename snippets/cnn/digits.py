@@ -1,6 +1,6 @@
 """训练模型一章的那份真实手写数字（4,000 张训练、1,000 张测试，同样的打乱和切分），以及本章共用的训练函数。
 
-单独运行：python snippets/cnn/digits.py（在当前目录写出 data/MNIST/raw/，把 CNN 训练 1 轮）
+单独运行：python snippets/cnn/digits.py（在当前目录写出 data/mnist-sample/MNIST/raw/，把 CNN 训练 1 轮）
 """
 
 import sys
@@ -14,7 +14,7 @@ import torch
 from torchvision import datasets
 
 
-def load_digits(root="data"):
+def load_digits(root="data/mnist-sample"):
     """训练模型一章的那份样本（同样的打乱、同样的切分），整体转成张量：数据小，一次放进内存。"""
     write_mnist_sample(root)                      # 4,000 张训练、1,000 张测试
     train = datasets.MNIST(root, train=True, download=True)

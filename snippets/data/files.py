@@ -17,7 +17,7 @@ from pathlib import Path
 from torchvision import datasets
 
 
-def export_digits(root="digits", mnist_root="data") -> dict[str, int]:
+def export_digits(root="digits", mnist_root="data/mnist-sample") -> dict[str, int]:
     """把样本写成 root/train/<数字>/<编号>.png 和 root/test/...，再各写一份 CSV 清单。"""
     write_mnist_sample(mnist_root)                 # 先写出 MNIST 的原始文件（训练模型一章）
     root = Path(root)

@@ -62,6 +62,6 @@ batch_features = batch_features.to(device)            # 数据和模型要在同
 batch_labels = batch_labels.to(device)
 logits = classifier(batch_features)
 loss = nn.functional.cross_entropy(logits, batch_labels)
-print(logits.shape, logits.device.type == device.type, loss.device.type == device.type)
+print(logits.shape, "损失", round(loss.item(), 4))  # 一个批量 4 个样本、2 个类别；交叉熵损失
 print(loss.shape, loss.dtype)
 # --8<-- [end:device]

@@ -66,5 +66,4 @@ torch.manual_seed(1)
 wrong_first, wrong_last = fit(WrongDynamicNet())
 print(f"正确写法：{right_first:.1f} → {right_last:.2f}")
 print(f"错误写法：{wrong_first:.1f} → {wrong_last:.1f}")
-print(right_last < right_first / 10, wrong_last > wrong_first / 2)
 # --8<-- [end:train]

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-x_train, y_train, x_test, y_test = load_digits("data")
+x_train, y_train, x_test, y_test = load_digits("data/mnist-sample")
 
 
 def train(accumulation_steps, steps=30, batch_size=64):

@@ -16,7 +16,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-x_train, y_train, x_test, y_test = load_digits("data")
+x_train, y_train, x_test, y_test = load_digits("data/mnist-sample")
 train_set = TensorDataset(x_train, y_train)
 
 

