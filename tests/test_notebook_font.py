@@ -1,4 +1,4 @@
-"""The notebook's figures draw Chinese with the font subset beside it: every character
+"""The figures of the notebooks and of snippets/ draw Chinese with the font subset: every character
 they use must be in it (tools/subset_font.py makes it; rerun it after changing the text)."""
 
 from __future__ import annotations
