@@ -11,7 +11,27 @@ from tests.sites import ROOT
 
 # (program, the file it writes, the image the page shows)
 FIGURES = [
-    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png")
+    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png"),
+    (
+        "snippets/transfer/residual_block.py",
+        "residual-block.svg",
+        "docs/assets/images/transfer-residual-block.svg",
+    ),
+    (
+        "snippets/transfer/plot_comparison.py",
+        "transfer-comparison.png",
+        "docs/assets/images/transfer-comparison.png",
+    ),
+    (
+        "snippets/toolkit/plot_schedules.py",
+        "lr-schedules.png",
+        "docs/assets/images/toolkit-lr-schedules.png",
+    ),
+    (
+        "snippets/toolkit/plot_early_stopping.py",
+        "early-stopping.png",
+        "docs/assets/images/toolkit-early-stopping.png",
+    ),
 ]
 
 

@@ -3,7 +3,8 @@
 Matplotlib draws the figure text itself, so Chinese in a figure needs a font with Chinese
 glyphs on the machine that runs the notebook; the machine that builds the site has none.
 The notebook therefore carries a subset of Droid Sans Fallback (Apache License 2.0, Google):
-every character outside ASCII that appears in a string in the notebook's code, ~20 KB.
+every character outside ASCII that appears in a string in the notebooks' code or in a figure
+program of snippets/ that names this file, ~20 KB.
 
     python tools/subset_font.py FULL_FONT.ttf   # after changing the figures' text
 
@@ -22,10 +23,20 @@ NOTEBOOKS = ROOT / "docs" / "notebooks"
 TARGET = NOTEBOOKS / "cjk-subset.ttf"
 
 
+def drawing_programs() -> list[Path]:
+    """The notebooks, and the programs in snippets/ that draw with the subset (they name it)."""
+    figures = [
+        program
+        for program in sorted((ROOT / "snippets").rglob("*.py"))
+        if TARGET.name in program.read_text(encoding="utf-8")
+    ]
+    return [*sorted(NOTEBOOKS.glob("*.py")), *figures]
+
+
 def characters_drawn() -> str:
-    """Every non-ASCII character in a string literal of the notebooks' code."""
+    """Every non-ASCII character in a string literal of the notebooks' and figure programs' code."""
     found: set[str] = set()
-    for notebook in sorted(NOTEBOOKS.glob("*.py")):
+    for notebook in drawing_programs():
         with notebook.open(encoding="utf-8") as source:
             for token in tokenize.generate_tokens(source.readline):
                 if token.type == tokenize.STRING:
