@@ -17,6 +17,26 @@ FIGURES = [
         "loss-curve.png",
         "docs/assets/images/training-loss-curve.png",
     ),
+    (
+        "snippets/transfer/residual_block.py",
+        "residual-block.svg",
+        "docs/assets/images/transfer-residual-block.svg",
+    ),
+    (
+        "snippets/transfer/plot_comparison.py",
+        "transfer-comparison.png",
+        "docs/assets/images/transfer-comparison.png",
+    ),
+    (
+        "snippets/toolkit/plot_schedules.py",
+        "lr-schedules.png",
+        "docs/assets/images/toolkit-lr-schedules.png",
+    ),
+    (
+        "snippets/toolkit/plot_early_stopping.py",
+        "early-stopping.png",
+        "docs/assets/images/toolkit-early-stopping.png",
+    ),
 ]
 
 

@@ -54,7 +54,7 @@ def save_checkpoint(path, model, optimizer, scheduler, epoch):
     torch.save({
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),     # Adam 的滑动平均、已走的步数
-        "scheduler": scheduler.state_dict(),     # 调度器走到了哪一轮
+        "scheduler": scheduler.state_dict(),     # 学习率调度器走到了哪一轮
         "epoch": epoch,                          # 已经训练完的轮数
         "rng_cpu": torch.get_rng_state(),        # 打乱顺序、CPU 上的 Dropout
         "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],

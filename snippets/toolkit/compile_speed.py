@@ -70,6 +70,6 @@ for name, x in [("100 万个元素", big), ("1,000 个元素", small)]:
 builtin = best_time(lambda x: torch.nn.functional.gelu(x, approximate="tanh"), big)
 print(f"100 万个元素，内置的 F.gelu：{builtin * 1e6:,.0f} 微秒")
 print(f"第一次调用（含编译）：{first_call:.1f} 秒")
-print("结果相同：", torch.allclose(compiled(big), gelu(big), atol=1e-6))
+print(f"和不编译的结果最多差：{(compiled(big) - gelu(big)).abs().max().item():.0e}")  # 浮点误差
 torch.set_num_threads(threads)
 # --8<-- [end:measure]

@@ -1,4 +1,4 @@
-"""学习率调度器：记下每一步的学习率。训练工具箱一章核对这些数，它的 Notebook 页把它们画成图。
+"""学习率调度器：记下每一步的学习率。训练工具箱一章打印这些数，plot_schedules.py 把它们画成图。
 
 单独运行：python snippets/toolkit/schedules.py
 """
@@ -9,7 +9,7 @@ from torch.optim import lr_scheduler
 
 
 def lr_trace(make_scheduler, steps, lr=0.1):
-    """用一个假参数建优化器和调度器，走 steps 步，返回每一步用到的学习率。"""
+    """用一个假参数建优化器和学习率调度器，走 steps 步，返回每一步用到的学习率。"""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
     scheduler = make_scheduler(optimizer)
     lrs = []
@@ -17,7 +17,7 @@ def lr_trace(make_scheduler, steps, lr=0.1):
         lrs.append(scheduler.get_last_lr()[0])   # 这一步用的学习率
         optimizer.step()                         # 先更新参数……
         if len(lrs) < steps:
-            scheduler.step()                     # ……再让调度器前进一步
+            scheduler.step()                     # ……再让学习率调度器前进一步
     return lrs
 # --8<-- [end:trace]
 
