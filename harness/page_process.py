@@ -66,7 +66,15 @@ if TYPE_CHECKING:  # no forkserver on Windows: platform_problem() says so, not a
 SCRATCH_PREFIX = "docs-page-"
 # Imported once by the fork server, so that no page pays for them (a missing one is skipped).
 # Importing changes no setting: each page still starts from the libraries' defaults.
-PRELOAD = ["torch", "numpy", "torchvision", "matplotlib.pyplot", "harness.page_side"]
+# harness.frozen_heap comes last: it freezes what the others created (see its docstring).
+PRELOAD = [
+    "torch",
+    "numpy",
+    "torchvision",
+    "matplotlib.pyplot",
+    "harness.page_side",
+    "harness.frozen_heap",
+]
 
 
 # Seconds a page's process gets to start (milliseconds when all is well); the first start after
