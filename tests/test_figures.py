@@ -11,12 +11,23 @@ from tests.sites import ROOT
 
 # (program, the file it writes, the image the page shows)
 FIGURES = [
-    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png")
+    ("snippets/numpy/plot_sigmoid.py", "sigmoid.png", "docs/assets/images/numpy-sigmoid.png"),
+    *[
+        ("snippets/cnn/diagrams.py", name, f"docs/assets/images/{name}")
+        for name in ("cnn-sliding-window.png", "cnn-channels.png", "cnn-lenet.png")
+    ],
+    ("snippets/cnn/figures.py", "cnn-filters.png", "docs/assets/images/cnn-filters.png"),
+    ("snippets/data/diagrams.py", "data-pipeline.png", "docs/assets/images/data-pipeline.png"),
+    (
+        "snippets/data/figures.py",
+        "data-augmentations.png",
+        "docs/assets/images/data-augmentations.png",
+    ),
 ]
 
 
 @pytest.mark.slow  # runs a program in a fresh interpreter
-@pytest.mark.parametrize("program, written, shown", FIGURES, ids=[f[0] for f in FIGURES])
+@pytest.mark.parametrize("program, written, shown", FIGURES, ids=[f"{f[0]}:{f[1]}" for f in FIGURES])
 def test_the_page_shows_what_the_program_draws(program, written, shown, tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / program)],

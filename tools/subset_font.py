@@ -1,9 +1,11 @@
-"""Make docs/notebooks/cjk-subset.ttf: the Chinese glyphs the notebook's figures draw, and no more.
+"""Make docs/notebooks/cjk-subset.ttf: the Chinese glyphs the figures draw, and no more.
 
 Matplotlib draws the figure text itself, so Chinese in a figure needs a font with Chinese
 glyphs on the machine that runs the notebook; the machine that builds the site has none.
-The notebook therefore carries a subset of Droid Sans Fallback (Apache License 2.0, Google):
-every character outside ASCII that appears in a string in the notebook's code, ~20 KB.
+The notebooks, and the programs in snippets/ that draw the chapters' figures (those that
+name cjk-subset.ttf), therefore carry a subset of Droid Sans Fallback (Apache License 2.0,
+Google): every character outside ASCII that appears in a string in their code (docstrings
+aside), ~30 KB.
 
     python tools/subset_font.py FULL_FONT.ttf   # after changing the figures' text
 
@@ -13,8 +15,8 @@ Android source tree). tests/test_notebook_font.py fails when a character is miss
 
 from __future__ import annotations
 
+import ast
 import sys
-import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,14 +24,29 @@ NOTEBOOKS = ROOT / "docs" / "notebooks"
 TARGET = NOTEBOOKS / "cjk-subset.ttf"
 
 
+def drawing_programs() -> list[Path]:
+    """The notebooks, and every program in snippets/ that uses the subset font."""
+    programs = sorted(NOTEBOOKS.glob("*.py"))
+    for program in sorted((ROOT / "snippets").rglob("*.py")):
+        if "cjk-subset.ttf" in program.read_text(encoding="utf-8"):
+            programs.append(program)
+    return programs
+
+
 def characters_drawn() -> str:
-    """Every non-ASCII character in a string literal of the notebooks' code."""
+    """Every non-ASCII character in a string literal of those programs (docstrings aside)."""
     found: set[str] = set()
-    for notebook in sorted(NOTEBOOKS.glob("*.py")):
-        with notebook.open(encoding="utf-8") as source:
-            for token in tokenize.generate_tokens(source.readline):
-                if token.type == tokenize.STRING:
-                    found.update(ch for ch in token.string if ord(ch) > 127)
+    for program in drawing_programs():
+        tree = ast.parse(program.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in docstrings:
+                    found.update(ch for ch in node.value if ord(ch) > 127)
     return "".join(sorted(found))
 
 
