@@ -27,7 +27,9 @@ FIGURES = [
 
 
 @pytest.mark.slow  # runs a program in a fresh interpreter
-@pytest.mark.parametrize("program, written, shown", FIGURES, ids=[f"{f[0]}:{f[1]}" for f in FIGURES])
+@pytest.mark.parametrize(
+    "program, written, shown", FIGURES, ids=[f"{f[0]}:{f[1]}" for f in FIGURES]
+)
 def test_the_page_shows_what_the_program_draws(program, written, shown, tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / program)],

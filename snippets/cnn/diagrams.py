@@ -91,7 +91,7 @@ def channels() -> Figure:
     torch.manual_seed(0)                              # 和本章“多个通道”一节同样的层和输入
     conv = torch.nn.Conv2d(in_channels=3, out_channels=2, kernel_size=3)
     x = torch.randn(1, 3, 5, 5)
-    w, b = conv.weight.detach(), conv.bias.detach()
+    w = conv.weight.detach()
     parts = [F.conv2d(x[:, c:c + 1], w[0:1, c:c + 1])[0, 0] for c in range(3)]
     out = conv(x).detach()[0, 0]
     fig = Figure(figsize=(7.5, 6.9))
@@ -148,7 +148,7 @@ def lenet() -> Figure:
             k, p = layer.kernel_size[0], layer.padding[0]
             steps.append(f"卷积\n{k}×{k}" + (f"\n填充 {p}" if p else ""))
         else:
-            steps.append({"MaxPool2d": "最大池化\n2×2", "Flatten": "展平", "Linear": "全连接"}[kind])
+            steps.append({"MaxPool2d": "最大池化\n2×2", "Flatten": "展平", "Linear": "线性层"}[kind])
         stages.append(tuple(x.shape[1:]))
     fig = Figure(figsize=(7.5, 1.3))
     ax = fig.add_axes((0, 0, 1, 1))

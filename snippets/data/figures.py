@@ -15,11 +15,15 @@ from matplotlib.figure import Figure
 from torchvision.transforms import v2
 
 
+# 程序所在的文件夹（粘贴进交互式 Python 时没有 __file__，就用当前文件夹）
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+
+
 def use_chinese_font() -> None:
     """图里有中文：先找本站附带的子集字体 cjk-subset.ttf，找不到就用系统里的中文字体。"""
-    here = Path(__file__).resolve().parent
-    for font_file in (here.parent / "notebooks" / "cjk-subset.ttf",            # 下载的压缩包里
-                      here.parents[1] / "docs" / "notebooks" / "cjk-subset.ttf"):  # 仓库里
+    for font_file in (HERE / "cjk-subset.ttf",
+                      HERE.parent / "notebooks" / "cjk-subset.ttf",          # 下载的压缩包里
+                      HERE.parent.parent / "docs" / "notebooks" / "cjk-subset.ttf"):  # 仓库里
         if font_file.is_file():
             font_manager.fontManager.addfont(str(font_file))
     installed = {font.name for font in font_manager.fontManager.ttflist}
