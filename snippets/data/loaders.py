@@ -80,7 +80,6 @@ for name, times in timings.items():
 # --8<-- [start:pin]
 loader = DataLoader(val_set, batch_size=64, pin_memory=torch.cuda.is_available())
 images, labels = next(iter(loader))
-print(images.is_pinned() == torch.cuda.is_available())  # 有 CUDA 时，每一批都在锁页内存里
 # --8<-- [end:pin]
 
 # --8<-- [start:collate]
