@@ -19,9 +19,9 @@ same layout), never in place in the repository:
   of its code) runs in full, once, in a fresh interpreter in the downloaded folder, and must
   exit 0 and print something to check.
 
-tests/test_downloads.py and tests/test_figures.py run two programs standalone for their own
-checks (the printed line the home page shows; the figure the NumPy page shows): those runs
-are theirs, and here those two are left to them when they are covered.
+tests/test_downloads.py and tests/test_figures.py run programs standalone for their own
+checks (the printed line the home page shows; every figure program, its images compared byte
+for byte with the pages'): those runs are theirs, and here those programs are left to them.
 """
 
 from __future__ import annotations
@@ -38,15 +38,15 @@ import pytest
 from pagekit.fences import find_fences
 from pagekit.includes import _is_marker, code_chunks
 from tests.sites import ROOT
+from tests.test_figures import FIGURES
 
 PROGRAMS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").rglob("*.py"))
 # A reader runs mnist.py with the network and gets the full MNIST; the tests have no network
 # and take the offline sample, one epoch.
 ARGUMENTS = {"snippets/training/mnist.py": ["--sample", "--epochs", "1", "--no-progress"]}
-RUN_ELSEWHERE = {  # covered programs another test already runs standalone
+RUN_ELSEWHERE = {  # programs another test already runs standalone
     "snippets/home/first_model.py": "tests/test_downloads.py",
-    "snippets/numpy/plot_sigmoid.py": "tests/test_figures.py",
-    "snippets/training/plot_loss.py": "tests/test_figures.py",
+    **dict.fromkeys(FIGURES, "tests/test_figures.py"),  # compared byte for byte there
 }
 
 
@@ -119,7 +119,7 @@ def covered(program: str) -> bool:
 
 
 COVERED = [p for p in PROGRAMS if covered(p) and p not in RUN_ELSEWHERE]
-STANDALONE = [p for p in PROGRAMS if not covered(p)]
+STANDALONE = [p for p in PROGRAMS if not covered(p) and p not in RUN_ELSEWHERE]
 
 
 def in_download(folder: Path, program: str) -> Path:
@@ -196,7 +196,7 @@ def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
 
 
 def test_every_program_is_checked_exactly_once():
-    assert sorted(COVERED + STANDALONE + [p for p in RUN_ELSEWHERE if covered(p)]) == PROGRAMS
+    assert sorted(COVERED + STANDALONE + list(RUN_ELSEWHERE)) == PROGRAMS
     assert not set(COVERED) & set(STANDALONE)
 
 

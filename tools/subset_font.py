@@ -1,10 +1,11 @@
-"""Make docs/notebooks/cjk-subset.ttf: the Chinese glyphs the site's figures draw, and no more.
+"""Make docs/notebooks/cjk-subset.ttf: the Chinese glyphs the figures draw, and no more.
 
 Matplotlib draws the figure text itself, so Chinese in a figure needs a font with Chinese
 glyphs on the machine that runs the notebook; the machine that builds the site has none.
-The notebooks and the figure programs in snippets/ (those that import Matplotlib) therefore
-use a subset of Droid Sans Fallback (Apache License 2.0, Google): every character outside
-ASCII that appears in a string in their code.
+The notebooks, and the programs in snippets/ that draw the chapters' figures (those that
+name cjk-subset.ttf), therefore carry a subset of Droid Sans Fallback (Apache License 2.0,
+Google): every character outside ASCII that appears in a string in their code (docstrings
+aside), ~30 KB.
 
     python tools/subset_font.py FULL_FONT.ttf   # after changing the figures' text
 
@@ -24,36 +25,41 @@ TARGET = NOTEBOOKS / "cjk-subset.ttf"
 
 
 def drawing_programs() -> list[Path]:
-    """The notebooks, and every program in snippets/ that draws with Matplotlib."""
+    """The notebooks, and every program in snippets/ that uses the subset font."""
     programs = sorted(NOTEBOOKS.glob("*.py"))
     for program in sorted((ROOT / "snippets").rglob("*.py")):
-        if "matplotlib" in program.read_text(encoding="utf-8"):
+        if "cjk-subset.ttf" in program.read_text(encoding="utf-8"):
             programs.append(program)
     return programs
 
 
+def drawn_by_dejavu() -> set[int]:
+    """The characters Matplotlib's own DejaVu Sans draws: the figures name it first, so the
+    Chinese font only draws the rest (×, ±, ° and the like come from DejaVu)."""
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    return set(TTFont(font_manager.findfont("DejaVu Sans")).getBestCmap())
+
+
 def characters_drawn() -> str:
-    """Every non-ASCII character in a string literal of the drawing programs' code, their
-    docstrings aside (prose, never drawn)."""
+    """Every character of a string literal of those programs (docstrings aside) that DejaVu
+    Sans lacks."""
     found: set[str] = set()
     for program in drawing_programs():
         tree = ast.parse(program.read_text(encoding="utf-8"))
         docstrings = {
-            id(node.body[0].value)
+            id(node.value)
             for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-            and isinstance(node.body[0].value, ast.Constant)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         }
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in docstrings
-            ):
+            if not isinstance(node, ast.Constant) or id(node) in docstrings:
+                continue
+            if isinstance(node.value, str):
                 found.update(ch for ch in node.value if ord(ch) > 127)
-    return "".join(sorted(found))
+    dejavu = drawn_by_dejavu()
+    return "".join(sorted(ch for ch in found if ord(ch) not in dejavu))
 
 
 def main(full_font: str) -> None:

@@ -40,9 +40,10 @@ from torchvision.transforms import v2
 for folder in ("snippets/training", "snippets/data"):
     if Path(folder).is_dir():
         sys.path.insert(0, str(Path(folder).resolve()))
-from figures import plot_augmentations
+from figures import plot_augmentations, use_chinese_font
 from files import DigitCSV, export_digits, read_gray, train_transform
 
+use_chinese_font()  # 图里的中文：那一章的 figures.py 找一个中文字体
 work = Path(tempfile.mkdtemp(prefix="digits-"))
 counts = export_digits(work / "digits", mnist_root=work / "data")
 print("写出的 PNG 文件：", counts)
@@ -83,11 +84,11 @@ torch.manual_seed(0)
 image, label = table[0]
 fig, axes = plt.subplots(1, 9, figsize=(9, 1.4))
 axes[0].imshow(np.asarray(image), cmap="gray_r")
-axes[0].set_title("file", fontsize=9)
+axes[0].set_title("文件", fontsize=9)
 for epoch, ax in enumerate(axes[1:], start=1):
     x = train_transform(image)                      # [1, 28, 28]，标准化过的浮点数
     ax.imshow(x[0].numpy(), cmap="gray_r")
-    ax.set_title(f"epoch {epoch}", fontsize=9)
+    ax.set_title(f"第 {epoch} 轮", fontsize=9)
 for ax in axes:
     ax.axis("off")
 plt.show()
@@ -107,6 +108,6 @@ for col in range(8):
         axes[row, col].imshow(np.asarray(picture), cmap="gray_r")
         axes[row, col].axis("off")
     axes[0, col].set_title(str(label), fontsize=9)
-axes[0, 0].text(-8, 14, "test", rotation=90, va="center", fontsize=9)
-axes[1, 0].text(-8, 14, "shifted", rotation=90, va="center", fontsize=9)
+axes[0, 0].text(-8, 14, "原样", rotation=90, va="center", fontsize=9)
+axes[1, 0].text(-8, 14, "挪 3 像素", rotation=90, va="center", fontsize=9)
 plt.show()

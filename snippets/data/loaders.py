@@ -33,11 +33,21 @@ def pids_per_epoch(**options) -> list[set[int]]:
 
 
 main = os.getpid()
-print("num_workers=0：", pids_per_epoch() == [{main}, {main}])
-first, second = pids_per_epoch(num_workers=2)
-print("num_workers=2：", len(first), len(second), main in first, first.isdisjoint(second))
-first, second = pids_per_epoch(num_workers=2, persistent_workers=True)
-print("再加 persistent_workers=True：", first == second)
+for name, options in [("num_workers=0", {}),
+                      ("num_workers=2", dict(num_workers=2)),
+                      ("再加 persistent_workers=True", dict(num_workers=2, persistent_workers=True))]:
+    first, second = pids_per_epoch(**options)
+    if first == {main}:
+        who = "第一轮只有主进程读数据"
+    else:
+        who = f"第一轮由 {len(first)} 个工作进程读数据（都不是主进程）"
+    if first == second:
+        again = "第二轮还是同样的进程"
+    elif first.isdisjoint(second):
+        again = "第二轮换了新进程"
+    else:
+        again = "第二轮换了一部分进程"
+    print(f"{name}：{who}，{again}")
 # --8<-- [end:pids]
 
 # --8<-- [start:timing]
@@ -70,7 +80,6 @@ for name, times in timings.items():
 # --8<-- [start:pin]
 loader = DataLoader(val_set, batch_size=64, pin_memory=torch.cuda.is_available())
 images, labels = next(iter(loader))
-print(images.is_pinned() == torch.cuda.is_available())  # 有 CUDA 时，每一批都在锁页内存里
 # --8<-- [end:pin]
 
 # --8<-- [start:collate]
@@ -116,11 +125,11 @@ def first_batch(seed, num_workers):
 
 
 a, b, c = first_batch(0, 2), first_batch(0, 2), first_batch(1, 2)
-print("同一个种子：顺序相同", torch.equal(a[1], b[1]), "，增强后的图片也相同", torch.equal(a[0], b[0]))
-print("换一个种子：顺序不同", not torch.equal(a[1], c[1]))
+print(f"同一个种子：顺序相同 {torch.equal(a[1], b[1])}，增强后的图片也相同 {torch.equal(a[0], b[0])}")
+print(f"换一个种子：顺序不同 {not torch.equal(a[1], c[1])}")
 d = first_batch(0, 0)
-print("同一个种子、不用工作进程：顺序相同", torch.equal(a[1], d[1]),
-      "，增强后的图片不同", not torch.equal(a[0], d[0]))
+print(f"同一个种子、不用工作进程：顺序相同 {torch.equal(a[1], d[1])}，"
+      f"增强后的图片不同 {not torch.equal(a[0], d[0])}")
 # --8<-- [end:seeding]
 
 # --8<-- [start:rng_copy]

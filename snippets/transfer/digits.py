@@ -25,7 +25,7 @@ def load_digits(root="data/mnist-sample"):
     tensors = []
     for train in (True, False):
         mnist = datasets.MNIST(root, train=train, download=True)
-        images = (mnist.data.float() / 255 - 0.1307) / 0.3081  # 和 Normalize((0.1307,), (0.3081,)) 相同
+        images = (mnist.data.float() / 255 - 0.1307) / 0.3081  # 同 v2 的 Normalize，最多差 2.4e-7
         tensors += [images.unsqueeze(1), mnist.targets]       # [N, 28, 28] → [N, 1, 28, 28]
     return tuple(tensors)  # x_train, y_train, x_test, y_test
 # --8<-- [end:load]
