@@ -21,8 +21,11 @@ std = raw.std(axis=0)
 scaled = (raw - mean) / std
 
 print(raw.dtype, scaled.shape)
-# 每一列的均值和标准差，四舍五入到 4 位小数（+ 0.0 把 -0.0 显示成 0.0）
-print((scaled.mean(axis=0).round(4) + 0.0).tolist(), scaled.std(axis=0).round(4).tolist())
+print("标准化前：均值", raw.mean(axis=0).round(1).tolist(),
+      "标准差", raw.std(axis=0).round(1).tolist())
+# 四舍五入到 4 位小数（+ 0.0 把 -0.0 显示成 0.0）
+print("标准化后：均值", (scaled.mean(axis=0).round(4) + 0.0).tolist(),
+      "标准差", scaled.std(axis=0).round(4).tolist())
 # --8<-- [end:preprocess]
 
 # --8<-- [start:to-model]
