@@ -55,7 +55,7 @@ import logging
 logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)
 
 threads = torch.get_num_threads()
-torch.set_num_threads(1)                       # 单线程测量：不受机器上其他程序的影响
+torch.set_num_threads(1)                       # 单线程测量：受机器上其他程序的影响小得多
 compiled = torch.compile(gelu, dynamic=True)   # dynamic=True：一次编译，不同长度的输入都能用
 
 big, small = torch.randn(1_000_000), torch.randn(1_000)

@@ -43,7 +43,7 @@ def write_mnist_sample(root=SAMPLE_ROOT, n_test: int = 1000, seed: int = 0) -> d
     """打乱 5,000 张样本，前 n_test 张做测试集、其余做训练集，写成 idx 文件。"""
     with gzip.open(sample_csv(), "rt") as f:
         table = np.loadtxt(f, delimiter=",", dtype=np.uint8)  # 5000 行：784 个像素 + 1 个标签
-    # 原文件按数字排好了序（先 500 个 0，再 500 个 1……），不打乱的话测试集里只剩 8 和 9
+    # 原文件按数字排好了序（先 500 个 0，再 500 个 1……），不打乱的话测试集（前 n_test 张）里只有 0 和 1
     table = table[np.random.default_rng(seed).permutation(len(table))]
     images = table[:, :784].reshape(-1, 28, 28)
     labels = table[:, 784]
