@@ -20,7 +20,9 @@ FIGURES = {
     "snippets/transfer/plot_comparison.py": [
         ("transfer-comparison.png", f"{IMAGES}/transfer-comparison.png")
     ],
-    "snippets/toolkit/plot_schedules.py": [("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")],
+    "snippets/toolkit/plot_schedules.py": [
+        ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")
+    ],
     "snippets/toolkit/plot_early_stopping.py": [
         ("early-stopping.png", f"{IMAGES}/toolkit-early-stopping.png")
     ],

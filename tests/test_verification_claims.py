@@ -30,7 +30,8 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n|]")
 _GPU = re.compile(r"GPU|CUDA|显卡")
 _NOT_YET = re.compile(r"尚未|还没|没有|并未")  # anywhere in the sentence
 _CLAUSE_END = re.compile(r"[，,、：:]|——")
-_VERIFIED = re.compile(r"验证|核对|检验|运行过|跑过|测过|真实的输出|真实运行")
+# "安装与验证" is a chapter title (the reading path names it), not a claim.
+_VERIFIED = re.compile(r"(?<!安装与)验证|核对|检验|运行过|跑过|测过|真实的输出|真实运行")
 # A clause with one of these says what has not happened yet, what would happen, how to make
 # it happen, or where a record comes from: it claims nothing about a run that took place.
 _NOT_A_CLAIM = re.compile(
