@@ -34,7 +34,13 @@ from sybil import Document, Region
 from sybil.typing import Evaluator, Parser
 
 from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, has_visible_text, scan
-from pagekit.includes import CodeChunk, SnippetError, code_chunks, include_target
+from pagekit.includes import (
+    BLOCK_INCLUDE,
+    CodeChunk,
+    SnippetError,
+    code_chunks,
+    include_target,
+)
 
 from . import warns
 from .numbers import Tolerance, check_rules, parse_tolerance
@@ -208,6 +214,14 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         include_target(line.lstrip(">. ")) for line in fence.body.split("\n")
     ):
         block.problem = "an include inside a >>> session; include snippets in a plain block"
+    elif block.kind == "code" and ">" in fence.indent and _has_include(fence.body):
+        # pymdownx.snippets expands only a line that starts with the include (indentation
+        # aside): in a blockquote the reader sees the raw --8<-- line, not the snippet.
+        block.problem = (
+            "an include inside a > blockquote: the site does not expand it there (the reader "
+            "sees the --8<-- line itself); move the block out of the blockquote, or into an "
+            "admonition (!!! note), where includes work"
+        )
     elif block.kind == "code":
         try:
             block.chunks = code_chunks(fence.body, fence.body_line, page, root)
@@ -221,6 +235,10 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
         if block.tolerance:
             block.problem = check_rules(block.tolerance, shown_outputs(block))
     return block
+
+
+def _has_include(body: str) -> bool:
+    return any(include_target(line) or BLOCK_INCLUDE.match(line) for line in body.split("\n"))
 
 
 def shown_outputs(block: Block) -> list[str]:
