@@ -254,7 +254,7 @@ def _code(
         output.body,
         new,
         problem=_earlier_raise(raised)
-        or unwritable(new)
+        or unwritable(new, doctest_form=False)  # an 输出 line may start with "..."
         or (None if new else "the block prints nothing now"),
     )
     verdict.differences.append(difference)
@@ -286,8 +286,10 @@ def _streams(block: Block, outcome: Outcome) -> list[str]:
     failures = []
     if outcome.fd1.size and outcome.fd1.text.strip():
         failures.append(
-            f"{block.where}: the block printed outside Python's sys.stdout (C code or a child "
-            f"process writing to the terminal), which the page cannot check:\n{outcome.fd1.text}"
+            f"{block.where}: the block printed outside Python's sys.stdout (C code, a child "
+            f"process, or a forked one such as a DataLoader worker with num_workers > 0), in no "
+            f"fixed order, so the page cannot check it; print from the main process:\n"
+            f"{shorten(outcome.fd1.text)}"
         )
     written = outcome.stderr.text + outcome.fd2.text
     if written.strip() and not block.fence.marker("stderr"):

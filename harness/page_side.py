@@ -104,6 +104,8 @@ def page_main(connection: Connection, setup: PageSetup) -> None:
     sys.modules["__main__"] = main
     namespace = main.__dict__
     state = PageState(setup.root, setup.folder, stdio, Streams())
+    streams = state.streams
+    os.register_at_fork(after_in_child=streams.in_forked_child)
     while True:
         command: str
         block: Block  # None with "finish", which returns before block is read

@@ -442,6 +442,7 @@ def _update_summary(terminalreporter: pytest.TerminalReporter, run: Run) -> None
         + [
             (d.page, d.line, "the page changed while the examples ran; run docs-update again")
             for d in stale
+            if not d.problem  # refused by rewrite(): listed above with its own reason
         ]
     )
     if by_hand:

@@ -132,6 +132,23 @@ class _Forward(io.TextIOBase):
             self.target.flush()
 
 
+class _FdWriter:
+    """Text written straight to a file descriptor, unbuffered: a forked child may end with
+    os._exit(), which flushes nothing."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8", errors="backslashreplace")
+        while data:
+            data = data[os.write(self.fd, data) :]
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
 class Streams:
     """Installs the page's ``sys.stdout``/``sys.stderr`` once; ``capture()`` points them at a
     block's captures, and between blocks they write to file descriptors 1 and 2 (where late
@@ -141,6 +158,14 @@ class Streams:
         self.stdout = _Forward("<stdout>", sys.__stdout__)
         self.stderr = _Forward("<stderr>", sys.__stderr__)
         sys.stdout, sys.stderr = self.stdout, self.stderr
+
+    def in_forked_child(self) -> None:
+        """In a process the page forks (a DataLoader worker with ``num_workers=2``, a
+        ``multiprocessing.Process``): its copy of the block's capture is the child's own, and
+        whatever it printed there would vanish when it ends.  It writes to file descriptors
+        1 and 2 instead, at once, as a reader's terminal would show it, and the block that
+        forked it is told (judge._streams)."""
+        self.stdout.target, self.stderr.target = _FdWriter(1), _FdWriter(2)
 
     @contextlib.contextmanager
     def capture(self, stdout: Capture, stderr: Capture) -> Iterator[None]:
