@@ -1,8 +1,9 @@
 """``--docs-cache``: for contributors, skip the pages that passed last time and have not changed.
 
-A page's key is a hash of everything its run depends on: the page's text, every file it
-includes (``--8<--``), the lock file, the installed torch's version, the device, and the
-harness's own source (harness/, pagekit/, conftest.py).  The keys of the pages that passed
+A page's key is a hash of everything its run depends on: the page's text, every file of the
+top folders it includes from (``--8<--``; an included program imports its neighbours), the
+lock file, Python's and the installed torch's versions, the device, and the harness's own
+source (harness/, pagekit/, conftest.py).  The keys of the pages that passed
 are kept in ``.cache/docs-test/pages-<device>.json`` (gitignored).  Off by default, and never
 used in CI: a skipped page is not run, so it proves nothing new.
 """
@@ -13,6 +14,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
+import sys
 from collections import Counter
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -38,7 +40,9 @@ def _common(root: Path, mode: str) -> str:
         torch = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:
         torch = "none"
-    digest.update(f"{torch}\0{mode}\0{_file_digest(root / LOCK)}\0".encode())
+    # Python's own version too: error messages and reprs change between versions.
+    python = sys.version
+    digest.update(f"{torch}\0{python}\0{mode}\0{_file_digest(root / LOCK)}\0".encode())
     sources = [root / "conftest.py"]
     for folder in HARNESS_SOURCES:
         sources += sorted((root / folder).rglob("*.py"))
@@ -59,11 +63,21 @@ def _included(text: str) -> list[str]:
 
 
 def page_key(root: Path, page: str, common: str) -> str:
+    """The page's text and, for a page that includes a file, every file of that file's top
+    folder: an included program runs from a copy of the whole folder (run_block.copy_of) and
+    imports or reads its neighbours and other chapters' programs (``from digits import …``),
+    so a change to any of them must run the page again."""
     path = root / page
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     digest = hashlib.sha256(f"{common}\0{page}\0{text}\0".encode())
-    for included in _included(text):
-        digest.update(f"{included}\0{_file_digest(root / included)}\0".encode())
+    tops = sorted({Path(included).parts[0] for included in _included(text) if included})
+    for top in tops:
+        folder = root / top
+        files = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                name = file.relative_to(root).as_posix()
+                digest.update(f"{name}\0{_file_digest(file)}\0".encode())
     return digest.hexdigest()
 
 
