@@ -80,6 +80,13 @@ PRELOAD = [
 # Seconds a page's process gets to start (milliseconds when all is well); the first start after
 # the fork server (re)started also waits for its PRELOAD imports.  DOCS_PAGE_START_LIMIT: tests.
 START_LIMIT = float(os.environ.get("DOCS_PAGE_START_LIMIT", "60"))
+# A runaway page (unbounded recursion under a raised recursion limit, a tensor of 10**11
+# elements) would bring in the kernel's OOM killer, which may pick pytest, the other xdist
+# worker or anything else on the machine.  So a page is stopped, with a message, when the
+# machine is nearly out of memory and the page holds much of it (resident memory summed over
+# its processes counts a forked worker's shared pages again: alone it would stop honest
+# pages with DataLoader workers).  Checked every MEMORY_POLL seconds.
+MEMORY_POLL = 0.25
 PRELOAD_LIMIT = 300.0
 
 
@@ -224,12 +231,18 @@ class PageProcess:
         try:
             self.busy = True
             self.connection.send(("run", block))
-            # The sentinel too: a forked worker may hold the pipe open after the page died.
-            ready = multiprocessing.connection.wait(
-                [self.connection, self.process.sentinel], block.timeout
-            )
+            ready, memory = self._wait(block.timeout)
         except (BrokenPipeError, ConnectionResetError, EOFError):
-            ready = [self.process.sentinel]  # the process is gone
+            ready, memory = [self.process.sentinel], 0  # the process is gone
+        if memory:
+            stack = self._stack_dump(block)
+            self.kill()
+            self.stopped = f"the page's process was stopped at line {block.fence.line} (memory)"
+            raise PageStopped(
+                f"{block.where}: the machine was nearly out of memory and the block's processes "
+                f"held {memory / 2**30:.1f} GB of it; they were stopped before the system's "
+                f"OOM killer could end something else.\nWhere it was running:\n{stack}"
+            )
         if not ready:
             stack = self._stack_dump(block)
             self.kill()
@@ -259,8 +272,39 @@ class PageProcess:
         raise PageStopped(
             f"{block.where}: the page's Python process ended while this block ran ({how}): "
             f"the block called os._exit(), crashed the interpreter or was killed (out of "
-            f"memory, say). Nothing after it on this page can run."
+            f"memory, say). Nothing after it on this page can run." + self._last_words()
         )
+
+    def _last_words(self) -> str:
+        """The end of what the dead process wrote to its standard error: an exception that
+        escaped the harness itself (a page that replaced ``sys.modules["harness"]``), a
+        ``Fatal Python error``; without it "exit code 1" says nothing."""
+        try:
+            with open(self.folder / "fd2.txt", "rb") as handle:
+                handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4000))
+                text = handle.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+        lines = [line for line in text.splitlines()[-20:] if line.strip()]
+        if not lines:
+            return ""
+        shown = "\n".join(lines).replace(f"{self.folder}/", "")
+        return f"\nWhat it last wrote to standard error:\n{shown}"
+
+    def _wait(self, timeout: float) -> tuple[list, int]:
+        """(what is ready, or [] at the time limit; the memory held, when over the limit)."""
+        # The sentinel too: a forked worker may hold the pipe open after the page died.
+        waiting = [self.connection, self.process.sentinel]
+        deadline = time.monotonic() + timeout
+        limit = processes.memory_limits()
+        while True:
+            left = deadline - time.monotonic()
+            ready = multiprocessing.connection.wait(waiting, max(0.0, min(left, MEMORY_POLL)))
+            if ready or left <= MEMORY_POLL:
+                return ready, 0
+            held = processes.tree_memory(self.process.pid)
+            if held > limit.page and processes.available_memory() < limit.spare:
+                return [], held
 
     def finish(self) -> tuple[PageEnd | None, list[str]]:
         """Release the page; (what it reported, processes still alive once it had exited)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from typing import NamedTuple
 
 try:
     import psutil as psutil  # re-exported: page_process asks whether it is installed
@@ -69,3 +70,30 @@ def rss_mb() -> float:
         rss: int = psutil.Process().memory_info().rss  # bytes; psutil ships no types
         return rss / 2**20
     return 0.0
+
+
+class MemoryLimits(NamedTuple):
+    page: int  # bytes: a page holding more than this ...
+    spare: int  # ... while the machine has less than this available is stopped
+
+
+def memory_limits() -> MemoryLimits:
+    """From DOCS_PAGE_MEMORY_SHARE (default 0.2) and DOCS_SPARE_MEMORY_SHARE (default 0.1) of
+    the machine's memory."""
+    total = psutil.virtual_memory().total
+    page = float(os.environ.get("DOCS_PAGE_MEMORY_SHARE", "0.2"))
+    spare = float(os.environ.get("DOCS_SPARE_MEMORY_SHARE", "0.1"))
+    return MemoryLimits(int(total * page), int(total * spare))
+
+
+def available_memory() -> int:
+    return int(psutil.virtual_memory().available)
+
+
+def tree_memory(pid: int | None) -> int:
+    """Resident bytes of a process and its descendants (a DataLoader's workers too)."""
+    total = 0
+    for member in [pid, *descendants(pid)] if pid else []:
+        with contextlib.suppress(*_GONE):
+            total += psutil.Process(member).memory_info().rss
+    return total
