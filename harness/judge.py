@@ -144,8 +144,10 @@ def _doctest(
         if update and difference.problem is None:
             continue
         if comparison and comparison.words_match and block.tolerance:
-            first = difference.line - example.want.count("\n")
-            reports.append(_number_report(block.page, first, comparison, block.tolerance))
+            # difference.line is already the shown output's first line (not the example's)
+            reports.append(
+                _number_report(block.page, difference.line, comparison, block.tolerance)
+            )
             continue
         report = io.StringIO()
         runner.optionflags = flags

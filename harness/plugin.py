@@ -110,6 +110,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's configure reads the option
+def pytest_cmdline_main(config) -> None:
+    """A crashed xdist worker (a page that kills pytest, the OOM killer) is not replaced: with
+    --dist loadfile, pytest-xdist 3.8 hands the dead worker's file back to the queue and the
+    run then waits forever (it hung until CI's time limit).  Without a restart the run stops
+    at once, names the crashed page, and its record is partial."""
+    if getattr(config.option, "numprocesses", None) and config.option.maxworkerrestart is None:
+        config.option.maxworkerrestart = "0"
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-split's: shards.take_over() replaces its split
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[shards.SHARDED] = shards.take_over(config, _is_worker(config))
