@@ -474,3 +474,40 @@ def test_long_output_fails_with_a_short_report_and_spares_pytest(page_run):
 def test_only_the_expected_pages_fail(page_run):
     failed = set(re.findall(r"^FAILED docs/(\S+?)\.md::", page_run.stdout, flags=re.M))
     assert failed == set(FAILING), page_run.stdout[-5000:]
+
+
+# --- red team (rt) ---------------------------------------------------------------------------
+def test_docs_update_may_write_an_output_block_line_that_starts_with_dots():
+    """Only under a >>> example is a line starting with "..." unwritable (doctest reads it as
+    code); the 输出 path refused it too, so docs-update left such an output by hand."""
+    block = only_block(page(py("print('... 然后继续')", "旧的")))
+    verdict = judge.judge(block, printed_outcome("... 然后继续\n"), [], True)
+    [difference] = verdict.differences
+    assert difference.problem is None and verdict.failure is None
+
+
+def test_the_update_summary_lists_a_refused_rewrite_once(tmp_path):
+    from harness import outputs, plugin
+    from harness.run_state import Run
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text(page(py("print(1)", "2")), encoding="utf-8")
+    run = Run(tmp_path, "cpu", 1, update=True)
+    [difference] = judge.judge(
+        only_block((tmp_path / "docs" / "p.md").read_text(encoding="utf-8")),
+        printed_outcome("1\n"),
+        [],
+        True,
+    ).differences
+    difference.got = "进度\r1\n"  # what rewrite() refuses late, after judging
+    run.findings.differences.append(difference)
+    run.rewritten, run.stale = outputs.rewrite(tmp_path, run.findings.differences)
+    lines: list[str] = []
+    reporter = type("Reporter", (), {"write_line": lambda self, line, **kw: lines.append(line)})
+    plugin._update_summary(reporter(), run)
+    by_hand = [line for line in lines if "docs/p.md, line 8" in line]
+    assert len(by_hand) == 1 and "carriage return" in by_hand[0], lines
+
+
+def printed_outcome(text: str) -> Outcome:
+    return Outcome(printed=Printed(text, "", len(text)))

@@ -89,3 +89,18 @@ def test_the_harness_collects_every_file_mkdocs_builds_as_a_page(name):
     assert site_sybil(ROOT).should_parse(ROOT / name)
     assert not site_sybil(ROOT).should_parse(ROOT / "README.md")
     assert not site_sybil(ROOT).should_parse(ROOT / "tests" / "fixtures" / "every_fence_kind.md")
+
+
+def test_an_include_in_a_blockquote_is_refused_as_the_site_shows_it_raw(tmp_path):
+    """pymdownx.snippets expands a line that starts with --8<--, not one after "> ": the reader
+    saw the raw include line while the harness ran the snippet (red team, rt)."""
+    from tests.sites import make_site
+
+    text = '# t\n\n> ```python\n> --8<-- "snippets/s.py:a"\n> ```\n'
+    snippet = '# --8<-- [start:a]\nprint("hi")\n# --8<-- [end:a]\n'
+    site = make_site(tmp_path, {"docs/index.md": "# i\n", "docs/p.md": text}, {"snippets/s.py": snippet})
+    [(language, shown)] = rendered_python_blocks(site / "docs" / "p.md", site)
+    assert shown == '--8<-- "snippets/s.py:a"\n'  # not expanded by the site
+    [block] = blocks(text, "docs/p.md", site)
+    assert block.problem and "an include inside a > blockquote" in block.problem
+    assert not blocks(text.replace("> ", ""), "docs/p.md", site)[0].problem

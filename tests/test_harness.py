@@ -499,3 +499,21 @@ def test_docs_cache_skips_only_unchanged_pages_that_passed(tmp_path, pytester):
     assert "docs-cache: all 2 pages passed last time and have not changed since" in nothing.stdout
     plain = run_inprocess(pytester, site, "docs")  # without the flag every page runs
     assert "2 passed" in plain.stdout and "docs-cache" not in plain.stdout
+
+
+def test_docs_cache_key_changes_with_any_file_an_included_program_can_import(tmp_path):
+    """toolkit/accumulate.py imports transfer/digits.py: a change there left the page's key
+    as it was, and --docs-cache skipped a page that now fails (red team, rt)."""
+    from harness import cache
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text(
+        '```python\n--8<-- "snippets/toolkit/main.py:a"\n```\n', encoding="utf-8"
+    )
+    for name, text in {"toolkit/main.py": "from digits import f\n", "transfer/digits.py": "1"}.items():
+        (tmp_path / "snippets" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "snippets" / name).write_text(text, encoding="utf-8")
+    common = cache._common(tmp_path, "cpu")
+    before = cache.page_key(tmp_path, "docs/p.md", common)
+    (tmp_path / "snippets" / "transfer" / "digits.py").write_text("2", encoding="utf-8")
+    assert cache.page_key(tmp_path, "docs/p.md", common) != before

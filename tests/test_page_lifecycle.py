@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from harness import page_process, page_side, processes
-from tests.sites import make_site, run_pytest
+from tests.sites import make_site, run_inprocess, run_pytest
 from tests.test_harness_safety import page, py
 
 TMP = Path(tempfile.mkdtemp(prefix="docs-lifecycle-test-"))  # the run's TMPDIR
@@ -110,6 +110,21 @@ PAGES = {
             "        time.sleep(313)\n    os._exit(0)\ntime.sleep(1)\nos._exit(0)"
         )
     ),
+    # red team (rt): a forked DataLoader worker's print was lost and the block passed.
+    "docs/l12_worker_prints.md": page(
+        py(
+            "import torch\nfrom torch.utils.data import DataLoader, Dataset\n\n\n"
+            "class Loud(Dataset):\n    def __len__(self):\n        return 2\n\n"
+            "    def __getitem__(self, i):\n        print('worker reads', i)\n"
+            "        return torch.tensor(i)\n\n\n"
+            "for batch in DataLoader(Loud(), num_workers=2):\n    pass\nprint('done')",
+            "done",
+        )
+    ),
+    # red team (rt): a page that breaks the harness's modules: "exit code 1" said nothing.
+    "docs/l13_harness_module_gone.md": page(
+        py("import sys\n\nsys.modules['harness.run_block'] = None\nprint('x')", "x")
+    ),
     # Last: a page stops the fork server; the next page fails to start, the one after runs.
     "docs/z1_stop_server.md": page(
         py("import os, signal, psutil\nos.kill(psutil.Process().parent().pid, signal.SIGSTOP)")
@@ -157,6 +172,17 @@ EXPECTED = {
         "docs/l10_no_subreaper.md: the page did not end cleanly",
         "child processes still running",
         "sleep 312",
+    ],
+    "l12_worker_prints": [
+        "docs/l12_worker_prints.md, line 3: the block printed outside Python's sys.stdout",
+        "a forked one such as a DataLoader worker",
+        "worker reads 1",
+    ],
+    "l13_harness_module_gone": [
+        "docs/l13_harness_module_gone.md, line 3: the page's Python process ended while this "
+        "block ran (exit code 1)",
+        "What it last wrote to standard error:",
+        "import of module 'harness.run_block' failed",
     ],
     "z2_cannot_start": [
         "docs/z2_cannot_start.md, line 3: the page's process could not be started: the fork "
@@ -322,3 +348,37 @@ def test_without_a_subreaper_prctl_is_not_called(monkeypatch):
     monkeypatch.setattr("sys.platform", "darwin")
     page_side._prctl(36, 1)  # the token covers orphans (tests l10_no_subreaper above)
     assert not called
+
+
+# --- red team (rt): a page that takes the machine's memory, a page that kills its worker ----
+def test_a_page_running_the_machine_out_of_memory_is_stopped_with_a_message(
+    tmp_path, pytester
+):
+    """Unbounded recursion under sys.setrecursionlimit(10**9) took 22 GB here before the
+    kernel's OOM killer ended it (it may end pytest or anything else instead).  The thresholds
+    are lowered so that 800 MB counts as "the machine is nearly out of memory"."""
+    hog = "import time\nhog = []\nfor _ in range(40):\n    hog.append(bytearray(50 * 2**20))\n"
+    site = make_site(tmp_path, {"docs/m.md": page(py(hog + "    time.sleep(0.05)"))})
+    share = 700 * 2**20 / psutil.virtual_memory().total
+    env = {"DOCS_SPARE_MEMORY_SHARE": "1.0", "DOCS_PAGE_MEMORY_SHARE": f"{share:.4f}"}
+    result = run_inprocess(pytester, site, "-p", "no:xdist", "docs", env=env)
+    assert result.returncode == 1, result.stdout
+    assert "docs/m.md, line 3: the machine was nearly out of memory" in result.stdout
+    assert 'File "docs/m.md", line ' in result.stdout  # where it was when it was stopped
+
+
+@pytest.mark.slow  # a pytest subprocess with two xdist workers
+def test_a_page_that_kills_its_xdist_worker_ends_the_run_it_does_not_hang_it(tmp_path):
+    """With --dist loadfile, pytest-xdist 3.8 replaced the crashed worker and then waited
+    forever (over 600 s); now the run stops, names the page, and records the rest."""
+    kill = (
+        "import os, signal\nfrom pathlib import Path\n\n"
+        "os.kill(int((Path.cwd().parent / 'owner').read_text()), signal.SIGKILL)"
+    )
+    pages = {"docs/k.md": page(py(kill)), "docs/a.md": page(py(">>> 1\n1"))}
+    site = make_site(tmp_path, pages)
+    started = time.monotonic()
+    result = run_pytest(site, "-n", "2", "docs")
+    assert time.monotonic() - started < 300
+    assert result.returncode == 1, result.stdout
+    assert "worker 'gw" in result.stdout and "crashed while running 'docs/k.md" in result.stdout

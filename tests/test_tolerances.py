@@ -5,6 +5,7 @@ tolerance, fails naming page, line and number; docs-update rewrites only numbers
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -117,8 +118,44 @@ def test_judge_of_a_session_counts_numbers_across_its_examples():
     assert verdict.failure and "number #3: the page shows 0.25, the code printed 0.29" in (
         verdict.failure
     )
-    assert "docs/p.md, line 9:" in verdict.failure
+    assert "docs/p.md, line 10:" in verdict.failure  # the shown output's line, not >>> c's
+    assert "line 9" not in verdict.failure
     assert [d.got for d in verdict.differences] == ["0.29\n"]
+
+
+# --- red team (rt): each of these once made a wrong output pass, crashed or hung the run ----
+def test_an_output_that_does_not_match_is_refused_in_linear_time():
+    """One regex with a .*? per "..." and two whitespace quantifiers between numbers
+    backtracked exponentially in the pytest process: 90 s for six numbers in wide columns,
+    over two minutes for three "..." in 4 kB.  Each case here must take milliseconds."""
+    wide = rules("±0.1 抖动")
+    cases = [
+        (" ".join(map(str, range(1, 201))) + " end", (" " * 30).join(map(str, range(1, 201))) + " END"),
+        (" ... ".join(["a"] * 50) + " ... 1 b", "a " * 60000 + "1 c"),
+        ("1 ... 2 ... 3", " " * 120000 + "1"),
+    ]
+    for shown, got in cases:
+        started = time.perf_counter()
+        assert not compare(shown, got, wide).ok
+        assert time.perf_counter() - started < 2, shown[:40]
+    assert compare(" ... ".join(["a"] * 50) + " ... 1 b", "a " * 600 + "1.05 b", wide).ok
+
+
+@pytest.mark.parametrize(
+    ("shown", "got"),
+    [
+        ("１２", "12"),  # full-width digits: Decimal reads them as 12, a reader sees others
+        ("١٢", "12"),  # Arabic-Indic digits
+        ("1,234,5", "1,240,5"),  # print(*xs, sep=","): a list, not 1234 and 5
+    ],
+)
+def test_only_ascii_numbers_standing_alone_get_a_tolerance(shown, got):
+    assert not compare(shown, got, rules("any 任意")).ok
+
+
+def test_a_number_too_large_for_decimal_is_a_miss_not_a_crash():
+    comparison = compare("x 1e999999999", "x 1", rules("±0.1 抖动"))
+    assert not comparison.ok and comparison.misses[0].shown == "1e999999999"
 
 
 def test_rules_that_do_not_fit_the_shown_output_are_page_mistakes():
