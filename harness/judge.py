@@ -145,9 +145,7 @@ def _doctest(
             continue
         if comparison and comparison.words_match and block.tolerance:
             # difference.line is already the shown output's first line (not the example's)
-            reports.append(
-                _number_report(block.page, difference.line, comparison, block.tolerance)
-            )
+            reports.append(_number_report(block.page, difference.line, comparison, block.tolerance))
             continue
         report = io.StringIO()
         runner.optionflags = flags

@@ -52,7 +52,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import HOME, processes
 from .examples import Block
@@ -291,10 +291,10 @@ class PageProcess:
         shown = "\n".join(lines).replace(f"{self.folder}/", "")
         return f"\nWhat it last wrote to standard error:\n{shown}"
 
-    def _wait(self, timeout: float) -> tuple[list, int]:
+    def _wait(self, timeout: float) -> tuple[list[Any], int]:
         """(what is ready, or [] at the time limit; the memory held, when over the limit)."""
         # The sentinel too: a forked worker may hold the pipe open after the page died.
-        waiting = [self.connection, self.process.sentinel]
+        waiting: list[Any] = [self.connection, self.process.sentinel]
         deadline = time.monotonic() + timeout
         limit = processes.memory_limits()
         while True:

@@ -103,8 +103,8 @@ def page_main(connection: Connection, setup: PageSetup) -> None:
     main = types.ModuleType("__main__")
     sys.modules["__main__"] = main
     namespace = main.__dict__
-    state = PageState(setup.root, setup.folder, stdio, Streams())
-    streams = state.streams
+    streams = Streams()
+    state = PageState(setup.root, setup.folder, stdio, streams)
     os.register_at_fork(after_in_child=streams.in_forked_child)
     while True:
         command: str

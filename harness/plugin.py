@@ -111,7 +111,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's configure reads the option
-def pytest_cmdline_main(config) -> None:
+def pytest_cmdline_main(config: pytest.Config) -> None:
     """A crashed xdist worker (a page that kills pytest, the OOM killer) is not replaced: with
     --dist loadfile, pytest-xdist 3.8 hands the dead worker's file back to the queue and the
     run then waits forever (it hung until CI's time limit).  Without a restart the run stops

@@ -98,8 +98,10 @@ def test_an_include_in_a_blockquote_is_refused_as_the_site_shows_it_raw(tmp_path
 
     text = '# t\n\n> ```python\n> --8<-- "snippets/s.py:a"\n> ```\n'
     snippet = '# --8<-- [start:a]\nprint("hi")\n# --8<-- [end:a]\n'
-    site = make_site(tmp_path, {"docs/index.md": "# i\n", "docs/p.md": text}, {"snippets/s.py": snippet})
-    [(language, shown)] = rendered_python_blocks(site / "docs" / "p.md", site)
+    site = make_site(
+        tmp_path, {"docs/index.md": "# i\n", "docs/p.md": text}, {"snippets/s.py": snippet}
+    )
+    [(_language, shown)] = rendered_python_blocks(site / "docs" / "p.md", site)
     assert shown == '--8<-- "snippets/s.py:a"\n'  # not expanded by the site
     [block] = blocks(text, "docs/p.md", site)
     assert block.problem and "an include inside a > blockquote" in block.problem

@@ -510,7 +510,10 @@ def test_docs_cache_key_changes_with_any_file_an_included_program_can_import(tmp
     (tmp_path / "docs" / "p.md").write_text(
         '```python\n--8<-- "snippets/toolkit/main.py:a"\n```\n', encoding="utf-8"
     )
-    for name, text in {"toolkit/main.py": "from digits import f\n", "transfer/digits.py": "1"}.items():
+    for name, text in {
+        "toolkit/main.py": "from digits import f\n",
+        "transfer/digits.py": "1",
+    }.items():
         (tmp_path / "snippets" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "snippets" / name).write_text(text, encoding="utf-8")
     common = cache._common(tmp_path, "cpu")

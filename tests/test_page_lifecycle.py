@@ -351,9 +351,7 @@ def test_without_a_subreaper_prctl_is_not_called(monkeypatch):
 
 
 # --- red team (rt): a page that takes the machine's memory, a page that kills its worker ----
-def test_a_page_running_the_machine_out_of_memory_is_stopped_with_a_message(
-    tmp_path, pytester
-):
+def test_a_page_running_the_machine_out_of_memory_is_stopped_with_a_message(tmp_path, pytester):
     """Unbounded recursion under sys.setrecursionlimit(10**9) took 22 GB here before the
     kernel's OOM killer ended it (it may end pytest or anything else instead).  The thresholds
     are lowered so that 800 MB counts as "the machine is nearly out of memory"."""

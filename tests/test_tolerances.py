@@ -130,7 +130,10 @@ def test_an_output_that_does_not_match_is_refused_in_linear_time():
     over two minutes for three "..." in 4 kB.  Each case here must take milliseconds."""
     wide = rules("±0.1 抖动")
     cases = [
-        (" ".join(map(str, range(1, 201))) + " end", (" " * 30).join(map(str, range(1, 201))) + " END"),
+        (
+            " ".join(map(str, range(1, 201))) + " end",
+            (" " * 30).join(map(str, range(1, 201))) + " END",
+        ),
         (" ... ".join(["a"] * 50) + " ... 1 b", "a " * 60000 + "1 c"),
         ("1 ... 2 ... 3", " " * 120000 + "1"),
     ]
