@@ -132,6 +132,7 @@ def context() -> ForkServerContext:
         os.environ[processes.TOKEN] = "0" * 32  # the place each page writes its token in
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD)
+        _short_socket_folder()
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
@@ -139,6 +140,28 @@ def context() -> ForkServerContext:
 
         atexit.register(_release_server)
     return _context
+
+
+# A Unix socket's path holds at most 107 bytes; the fork server's is
+# <temp>/pymp-XXXXXXXX/listener-XXXXXXXX, 33 bytes past the temp folder.
+_SOCKET_PATH_MAX = 107
+_SOCKET_SUFFIX = 33
+
+
+def _short_socket_folder() -> None:
+    """Under a deep TMPDIR (pytest's own tmp_path, macOS's /var/folders/…) the fork server's
+    socket path is too long and it fails to start ("AF_UNIX path too long").  Then
+    multiprocessing's folder goes to the system's short temp folder instead, as Python 3.12+
+    itself does; pages keep their own TMPDIR."""
+    from multiprocessing import process, util
+
+    if len(tempfile.gettempdir()) + _SOCKET_SUFFIX <= _SOCKET_PATH_MAX:
+        return
+    config = process.current_process()._config  # type: ignore[attr-defined]  # where get_temp_dir looks
+    if config.get("tempdir") is None:
+        folder = tempfile.mkdtemp(prefix="pymp-", dir="/tmp")
+        util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
+        config["tempdir"] = folder
 
 
 def server_pid() -> int | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import ROOT, make_site, module_pytester, run_inprocess
+from tests.sites import ROOT, make_site, module_pytester, run_inprocess, run_pytest
 
 FENCE = "```"
 
@@ -654,3 +654,16 @@ def _cwd_in(proc: Path, folder: Path) -> bool:
         return os.readlink(proc / "cwd").startswith(str(folder))
     except OSError:
         return False
+
+
+@pytest.mark.slow  # a pytest subprocess (the fork server must start in it)
+def test_a_deep_tmpdir_still_starts_the_fork_server(tmp_path):
+    """Its socket path would pass the 107 bytes a Unix socket allows ("AF_UNIX path too long",
+    an INTERNALERROR before any page ran, as under pytest-xdist's deeper tmp_path)."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    site = make_site(tmp_path / "site", {"docs/one.md": page(py(">>> 1 + 1\n2"))})
+    result = run_pytest(site, "docs", env={"TMPDIR": str(deep)})
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 passed" in result.stdout
+    assert not list(deep.glob("docs-page-*")), "scratch folders left"
