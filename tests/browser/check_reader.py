@@ -27,12 +27,19 @@ def pages_containing(marker: str) -> list[str]:
 
 
 MATH_PAGES = pages_containing('class="arithmatex"')
-DIAGRAM_PAGES = pages_containing('class="mermaid"')
+# The flow diagrams tools/diagrams.py draws, as static SVG pictures (no script).
+DIAGRAMS = [
+    "training-loop.svg",
+    "transfer-overview.svg",
+    "scaling-ddp.svg",
+    "contributing-pipeline.svg",
+]
+DIAGRAM_PAGES = sorted({p for name in DIAGRAMS for p in pages_containing(f"images/{name}")})
 
 
 def test_some_pages_use_math_and_diagrams():
     assert MATH_PAGES, "no page uses math: the KaTeX checks would prove nothing"
-    assert DIAGRAM_PAGES, "no page draws a mermaid diagram: the mermaid checks would prove nothing"
+    assert DIAGRAM_PAGES, "no page shows a drawn diagram: the diagram checks would prove nothing"
 
 
 @pytest.mark.parametrize("path", MATH_PAGES)
@@ -95,21 +102,25 @@ def test_a_reader_downloads_the_programs_and_runs_one(page, base_url, tmp_path):
 
 
 @pytest.mark.parametrize("path", DIAGRAM_PAGES)
-def test_diagrams_are_rendered_by_the_sites_own_mermaid(page, base_url, path):
+def test_diagrams_are_static_pictures_with_alt_text(page, base_url, path):
     page.goto(base_url + path, wait_until="networkidle")
-    page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000)
-    heights = page.evaluate(
-        "[...document.querySelectorAll('div.mermaid')].map(d => d.getBoundingClientRect().height)"
+    diagrams = page.locator(", ".join(f"img[src$='/{name}']" for name in DIAGRAMS))
+    diagrams.first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "[...document.querySelectorAll('img[src$=\".svg\"]')].every(i => i.complete)"
     )
-    # Material draws each diagram inside a closed shadow root: its height is what we can see.
-    assert heights and all(h > 40 for h in heights), f"{path}: diagram heights {heights}"
+    for n in range(diagrams.count()):
+        image = diagrams.nth(n)
+        assert image.evaluate("i => i.naturalWidth") > 0, path
+        assert image.get_attribute("width") and image.get_attribute("height"), path
+        assert len(image.get_attribute("alt")) > 20, path
     assert external_requests(page.requested) == []
-    assert any("/assets/vendor/mermaid-" in url for url in page.requested)
+    assert page.locator("script[src*='mermaid']").count() == 0
 
 
-def test_pages_without_math_or_diagrams_do_not_load_them(page, base_url):
-    plain = [p for p in PAGES if p not in MATH_PAGES and p not in DIAGRAM_PAGES]
-    assert plain, "every page loads KaTeX or mermaid"
+def test_pages_without_math_do_not_load_katex(page, base_url):
+    plain = [p for p in PAGES if p not in MATH_PAGES]
+    assert plain, "every page loads KaTeX"
     page.goto(base_url + plain[0], wait_until="networkidle")
     assert [u for u in page.requested if "/assets/vendor/" in u] == []
 
