@@ -158,16 +158,27 @@ def test_edit_button_leads_to_the_editing_guide(page, base_url):
     assert page.locator("#edit-a-page").is_visible()
 
 
-def test_verification_stamp_is_visible_with_version_device_and_date(page, base_url):
+def test_verification_stamp_is_compact_and_links_the_full_record(page, base_url):
     page.goto(base_url + "tensors/", wait_until="networkidle")
     stamp = page.locator("aside.verified")
     stamp.scroll_into_view_if_needed()
     assert stamp.is_visible()
     cpu = stamp.locator("[data-verified-on=CPU]").inner_text()
-    # CI runs the tests before this check, so the CPU record exists and must be shown whole.
-    assert re.search(r"PyTorch \d+\.\d+\.\d+", cpu), cpu
+    # CI runs the tests before this check, so the CPU record exists and must be shown.
+    assert re.search(r"PyTorch \d+\.\d+\.\d+，", cpu), cpu
     assert re.search(r"\d{4}-\d{2}-\d{2}", cpu), cpu
     assert "CPU" in cpu
+    # Compact, for a beginner: no build tag (+cu130), no time of day, no commit, no core
+    # count; the full record is one click away on 验证报告.
+    text = stamp.inner_text()
+    assert "+" not in text and "cores" not in text and "提交" not in text, text
+    assert not re.search(r"\d{2}:\d{2}", text), text
+    report = stamp.locator("a", has_text="验证报告")
+    assert report.count() == 1
+    report.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/report/")
+    assert "提交" in page.locator("article").inner_text()  # the full record stays there
 
 
 def test_missing_page_gets_the_sites_own_404(page, base_url):
