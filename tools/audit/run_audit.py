@@ -42,6 +42,12 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, QUIET_FLAGS, SITE, serve_site, site_pages  # noqa: E402
 
 PRESETS = {"mobile": [], "desktop": ["--preset=desktop"]}  # Lighthouse's default is mobile
+# DOCS_AUDIT_PRESETS=mobile: only that one (a quick look at a page being fixed).
+PRESETS = {
+    name: flags
+    for name, flags in PRESETS.items()
+    if name in os.environ.get("DOCS_AUDIT_PRESETS", ",".join(PRESETS)).split(",")
+}
 # Desktop is audited on the home page and the two longest chapters: a page that passes on
 # the phone passes on the desktop, and the full audit stays under 20 minutes.
 DESKTOP_PAGES = {"", "tensors/", "autograd/"}
