@@ -64,7 +64,15 @@ def test_notebook_pages_render_math_and_load_nothing_else(page, base_url, path):
     if "$" in source.read_text(encoding="utf-8"):  # a notebook with formulas renders them
         assert page.locator(".jp-RenderedMarkdown .katex").count() >= 1
     assert page.locator(".katex-error").count() == 0
-    assert page.locator(".jp-OutputArea-output img").count() >= 1  # plots drawn by the build
+    images = page.locator(".jp-OutputArea-output img")
+    assert images.count() >= 1  # plots drawn by the build
+    # Files beside the page (sitekit/notebook_page.py), sized, loaded when scrolled near.
+    for n in range(images.count()):
+        image = images.nth(n)
+        assert not image.get_attribute("src").startswith("data:")
+        assert image.get_attribute("width") and image.get_attribute("height")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())
     download = page.locator("a[href$='.ipynb']").first
     notebook = page.request.get(download.evaluate("a => a.href")).json()
     assert notebook["nbformat"] == 4 and len(notebook["cells"]) > 5
