@@ -35,6 +35,8 @@ RUNTIME_CLASSES = {"md-typeset__scrollwrap", "md-typeset__table"}
 # At-rules whose block holds rules (pruned inside); any other block (@font-face, @keyframes)
 # is kept whole.
 NESTING = ("@media", "@supports", "@layer", "@container", "@document")
+# A kept rule: (selector, declarations), (at-rule, its kept rules) or (statement, "").
+Rule = tuple[str, "str | list[Rule]"]
 
 
 def _skip_string(css: str, i: int) -> int:
@@ -113,8 +115,8 @@ def _split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
-def _prune_rules(css: str, classes: set[str]) -> list[tuple[str, str | list]]:
-    kept: list[tuple[str, str | list]] = []
+def _prune_rules(css: str, classes: set[str]) -> list[Rule]:
+    kept: list[Rule] = []
     for prelude, body in _items(css):
         if body is None:
             if not prelude.startswith("@charset"):
@@ -137,7 +139,7 @@ def _declarations(body: str) -> list[str]:
     return [d.strip() for d in _split_top(body, ";") if d.strip()]
 
 
-def _render(rules: list[tuple[str, str | list]], used: set[str] | None) -> str:
+def _render(rules: list[Rule], used: set[str] | None) -> str:
     out = []
     for prelude, body in rules:
         if isinstance(body, list):
