@@ -5,7 +5,8 @@
   with the notebook where the chapter has one, and the archive.
 - ``downloads/pytorch-rumen-code.zip`` holds every chapter's programs in one folder per chapter,
   the MNIST notebook (as .ipynb, with the module and font it needs beside it), a
-  requirements.txt of the packages the programs import besides torch, and a README.txt.
+  requirements.txt of the packages the programs import besides torch, a README.txt, and the
+  licenses: LICENSE (MIT, the code) and LICENSE-docs (CC BY-SA 4.0, the notebooks' prose).
 - With ``extra.repo_url`` (DOCS_REPO_URL) set, the box also links the repository: a plain link,
   no request to the forge.
 
@@ -57,7 +58,12 @@ README = """PyTorch 入门：全部程序
 
 Notebook：用 Jupyter 打开 notebooks/mnist.ipynb。它用到的 mnist.py、mnist_sample.py
 和画图用的中文字体 cjk-subset.ttf（Droid Sans Fallback 的子集，Apache License 2.0）已经放在它旁边。
+
+许可：这些程序按 MIT 许可证发布（见 LICENSE）：可以自由使用、修改、分发，包括商用，
+只要保留其中的版权声明。Notebook 里的说明文字按 CC BY-SA 4.0 发布（见 LICENSE-docs）。
+程序用到的 MNIST 手写数字版权属于 Yann LeCun 和 Corinna Cortes，按 CC BY-SA 3.0 许可发布。
 """
+LICENSES = ("LICENSE", "LICENSE-docs")  # the code's (MIT) and the prose's (CC BY-SA 4.0)
 
 
 def programs_of(markdown: str) -> list[str]:
@@ -91,6 +97,8 @@ def build_archive(root: Path, programs: list[str]) -> bytes:
             archive.writestr(info, data)
 
         add("README.txt", README)
+        for license_file in LICENSES:
+            add(license_file, (root / license_file).read_bytes())
         add("requirements.txt", requirements((root / "pyproject.toml").read_text(encoding="utf-8")))
         for program in sorted(programs):
             add(Path(program).relative_to("snippets").as_posix(), (root / program).read_bytes())
@@ -133,6 +141,9 @@ def download_box(page_src: str, programs: list[str], notebooks: list[str], repo_
         "",
         f"    [全部程序的压缩包]({up}{ARCHIVE})：每章一个文件夹，附 `requirements.txt` 和"
         "使用说明 `README.txt`。",
+        "",
+        "    这些程序按 MIT 许可证发布：可以自由使用、修改和分发，保留版权声明即可"
+        "（压缩包里的 `LICENSE`）。",
     ]
     if repo_url:
         lines += ["", f"    源代码仓库：<{repo_url}>"]

@@ -169,6 +169,17 @@ class DeviceStamp:
         return self.result.torch if self.result else ""
 
     @property
+    def torch_version(self) -> str:
+        """The release a beginner knows (2.14.1), without the build's local tag (+cu130):
+        the tag is on 验证报告."""
+        return self.torch.split("+")[0]
+
+    @property
+    def day(self) -> str:
+        """The date of the run (2026-12-04), without the time."""
+        return self.date[:10]
+
+    @property
     def device(self) -> str:
         return self.result.device if self.result else ""
 

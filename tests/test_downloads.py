@@ -73,6 +73,9 @@ def test_the_archive_holds_every_program_the_notebook_and_what_to_install(unpack
     for needed in ("mnist.py", "mnist_sample.py", "cjk-subset.ttf"):
         assert (unpacked / "notebooks" / needed).is_file(), needed
     assert (unpacked / "README.txt").is_file()
+    # What a reader may do with the programs travels with them.
+    assert "MIT License" in (unpacked / "LICENSE").read_text(encoding="utf-8")
+    assert "CC-BY-SA-4.0" in (unpacked / "LICENSE-docs").read_text(encoding="utf-8")
     pinned = dict(
         re.findall(
             r'"([A-Za-z0-9_.-]+)==([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import json
 import re
 from types import SimpleNamespace
 
+import jinja2
 import pytest
 import yaml
 
@@ -305,3 +306,26 @@ def test_a_page_with_only_an_unusual_python_fence_has_code(text):
 
 def test_a_page_without_python_fences_has_no_code():
     assert verification.page_note("t.md", "# t\n\n```bash\nls\n```\n\n`python` 行内\n") is not None
+
+
+def _stamp_html(runs, note=None, url="tensors/"):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides" / "partials"))
+    env.filters["url"] = lambda path: "../" + path
+    return env.get_template("verified.html").render(
+        verification=runs, verification_note=note, page=SimpleNamespace(url=url)
+    )
+
+
+def test_the_page_stamp_is_compact_and_links_the_full_record():
+    """A beginner reads the stamp; the commit, the machine and the torch build (+cu130) are on
+    验证报告, one click away."""
+    html = _stamp_html([verification.stamp("cpu", ENTRY), verification.stamp("cuda", None)])
+    assert "本页示例已在 CPU 上运行通过（PyTorch 2.14.1，2026-12-01）" in html
+    assert "尚未在 GPU 上运行验证" in html
+    assert '<a href="../report/">详情见验证报告</a>' in html
+    for record_only in ("+cu130", "abc1234", "10:00", "NVIDIA H100", "提交"):
+        assert record_only not in html
+    failed = _stamp_html([verification.stamp("cpu", dataclasses.replace(ENTRY, failed=2))])
+    assert "有 2 个示例失败" in failed
+    note = _stamp_html([], note="本页没有需要运行的代码示例。", url="report/")
+    assert "本页没有需要运行的代码示例。" in note and "验证报告" not in note
