@@ -32,6 +32,8 @@ SITE_FILES = [
     "sitekit",
     "overrides",
     "pyproject.toml",
+    "LICENSE",  # the downloads archive carries both licenses
+    "LICENSE-docs",
 ]
 
 _HIGHLIGHTED = re.compile(
