@@ -82,15 +82,16 @@ def add_layout_hints(html: str, page_url: str, docs_dir: Path) -> str:
     def sized(match: re.Match[str]) -> str:
         tag = match[0]
         src = SRC.search(tag)
-        if src is None or " width=" in tag or " height=" in tag:
+        if src is None:
             return tag
-        size = _size(src[1], page_url, docs_dir)
-        if size is None:
-            return tag
-        width, height = size
-        extra = f'width="{width}" height="{height}"'
+        extra = ""
+        if " width=" not in tag and " height=" not in tag:  # an author's own size stays
+            size = _size(src[1], page_url, docs_dir)
+            if size is None:
+                return tag
+            extra = f'width="{size[0]}" height="{size[1]}" '
         if " loading=" not in tag:
-            extra += ' loading="lazy" decoding="async"'
-        return tag.replace("<img", f"<img {extra}", 1)
+            extra += 'loading="lazy" decoding="async" '
+        return tag.replace("<img", f"<img {extra.rstrip()}", 1) if extra else tag
 
     return CODE_BLOCK.sub(_code_lines, IMG.sub(sized, html))

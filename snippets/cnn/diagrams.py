@@ -8,7 +8,7 @@
 
 import torch
 import torch.nn.functional as F
-from figures import use_chinese_font  # 同目录：图里的中文用子集字体 cjk-subset.ttf
+from figures import save_png, use_chinese_font  # 同目录：图里的中文用子集字体 cjk-subset.ttf
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 from models import build_cnn
@@ -194,5 +194,5 @@ if __name__ == "__main__":
     use_chinese_font()
     for name, draw in (("cnn-sliding-window.png", sliding_window), ("cnn-channels.png", channels),
                        ("cnn-lenet.png", lenet)):
-        draw().savefig(name, dpi=150)
+        save_png(draw(), name)
         print(name, imread(name).shape)

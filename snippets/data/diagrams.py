@@ -5,7 +5,7 @@
 """
 
 import torch
-from figures import use_chinese_font  # 同目录：图里的中文用子集字体 cjk-subset.ttf
+from figures import save_png, use_chinese_font  # 同目录：图里的中文用子集字体 cjk-subset.ttf
 from files import eval_transform
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -59,5 +59,5 @@ if __name__ == "__main__":
 
     torch.manual_seed(0)
     use_chinese_font()
-    pipeline().savefig("data-pipeline.png", dpi=150)
+    save_png(pipeline(), "data-pipeline.png")
     print("data-pipeline.png", imread("data-pipeline.png").shape)
