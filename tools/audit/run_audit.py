@@ -56,12 +56,11 @@ DESKTOP_PAGES = {"", "tensors/", "autograd/"}
 RUNS = int(os.environ.get("DOCS_AUDIT_RUNS", "3"))
 EXTRA_RUNS = 2  # for a page below its threshold after RUNS: the best of at most 5
 THRESHOLDS = {"mobile": 0.95, "desktop": 0.95}  # performance, best of RUNS
-# Pages not yet at 95 on the phone (issue 22; best of 3 on a quiet 2-core machine, 2026-12-04:
-# cnn 94, glossary 94, training 93, toolkit 95): held to a floor that catches a regression,
-# and printed as below target, until the work that lifts them lands.  Remove a page from
-# here once it reaches 95.
-BELOW_TARGET = {("cnn/", "mobile"): 0.85, ("glossary/", "mobile"): 0.85,
-                ("training/", "mobile"): 0.85, ("toolkit/", "mobile"): 0.85}  # fmt: skip
+# A page whose best of 3 on a quiet 2-core machine still swings around 95 (the glossary:
+# 94, 94, 88 and 95, 98, 91 on 2026-12-04, its 150 headings' style and layout): held to a
+# floor that catches a regression and printed as below target when it misses 95.  Every other
+# page must reach 95.  Remove the glossary from here once its layout work is lighter.
+BELOW_TARGET = {("glossary/", "mobile"): 0.85}
 ACCESSIBILITY = 0.95  # every run
 LIGHTHOUSE = ROOT / "tools" / "audit" / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "build" / "audit"
