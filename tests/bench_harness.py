@@ -94,22 +94,10 @@ def main() -> None:
         MKL_NUM_THREADS="1",
         OPENBLAS_NUM_THREADS="1",
     )
+    serial = [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
     if per_page:  # where the difference comes from: each page alone, harness vs bare
         for name in names:
-            alone = timed(
-                [
-                    env_python,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "-p",
-                    "no:xdist",
-                    name,
-                ],
-                env=one_thread,
-            )
+            alone = timed([*serial, name], env=one_thread)
             bare_alone = timed([env_python, __file__, "--bare", name], env=one_thread)
             print(
                 f"{name:32} harness {alone:6.2f} s  bare {bare_alone:6.2f} s  "
@@ -117,10 +105,7 @@ def main() -> None:
                 flush=True,
             )
         return
-    harness = timed(
-        [env_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *names],
-        env=one_thread,
-    )
+    harness = timed([*serial, *names], env=one_thread)
     parallel = timed(
         [
             env_python,
