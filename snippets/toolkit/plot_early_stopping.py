@@ -11,21 +11,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from plot_schedules import use_chinese_font  # noqa: E402  # 同目录：图里的中文字体
 
 HERE = Path(__file__).resolve().parent
-
-
-def use_chinese_font():
-    # 图里的中文用本站的字体子集 cjk-subset.ttf；找不到时用系统里的中文字体
-    for font_file in (HERE.parents[1] / "docs" / "notebooks" / "cjk-subset.ttf",  # 仓库里
-                      HERE.parent / "notebooks" / "cjk-subset.ttf"):               # 压缩包里
-        if font_file.is_file():
-            font_manager.fontManager.addfont(str(font_file))
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    chinese = [name for name in ("Droid Sans Fallback", "Noto Sans CJK SC", "Microsoft YaHei",
-                                 "PingFang SC", "WenQuanYi Micro Hei") if name in installed]
-    plt.rcParams["font.family"] = ["DejaVu Sans", *chinese[:1]]
 
 
 def draw(history, best, stopped, path):
