@@ -326,3 +326,22 @@ def test_an_output_block_of_only_ellipses_is_refused(shown):
 @pytest.mark.parametrize("shown", ["....", "1 ... 3", "…", "...\nend"])
 def test_an_output_with_more_than_ellipses_checks_something(shown):
     assert not only_ellipsis(shown + "\n")
+
+
+def test_wheels_on_pythonpath_are_libraries_but_the_site_and_temp_are_not(tmp_path, monkeypatch):
+    """A GPU machine without a package index gets sybil, nox and tqdm through PYTHONPATH
+    (README): tqdm's monitor thread there is a library's daemon, as in site-packages."""
+    import os
+    import tempfile
+
+    import harness
+
+    wheels = tmp_path / "pydeps"
+    entries = [str(wheels), str(ROOT), tempfile.gettempdir(), ""]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(entries))
+    folders = harness._python_path_libraries()
+    assert folders == (f"{wheels.resolve()}/",)
+    monkeypatch.setattr(harness, "_PYTHON_PATH_LIBRARIES", folders)
+    assert harness.library_part(f"{wheels.resolve()}/tqdm/_monitor.py") == "tqdm/_monitor.py"
+    assert harness.library_part("/env/lib/python3.12/site-packages/torch/x.py") == "torch/x.py"
+    assert harness.library_part(f"{ROOT}/snippets/data/loaders.py") is None
