@@ -66,7 +66,7 @@ for name, (path, run, kind) in runners.items():
     one, many = x_test[:1], x_test[:256]
     if kind is None:                                     # ONNX Runtime 吃 numpy 数组
         one, many = one.numpy(), many.numpy()
-    deployed[name] = os.path.getsize(path) / 1000, best_us(run, one), best_us(run, many, 20) / 1000
+    deployed[name] = os.path.getsize(path) / 1000, best_us(run, one), best_us(run, many, 10) / 1000
     kb, single, batch256 = deployed[name]
     print(f"{kb:6.1f} KB  批量 1：{single:5.0f} 微秒  批量 256：{batch256:5.1f} 毫秒  {name}")
 # --8<-- [end:compare]

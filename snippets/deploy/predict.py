@@ -21,6 +21,8 @@ def preprocess(path) -> np.ndarray:
     if gray.size != (28, 28):
         raise ValueError(f"{path}：模型只认 28×28 的图片，这张是 {gray.size[0]}×{gray.size[1]}")
     pixels = np.asarray(gray, dtype=np.float32) / 255
+    if pixels.mean() > 0.5:                     # 白底黑字（纸上写的）：反过来，和 MNIST 一样黑底白字
+        pixels = 1 - pixels
     return ((pixels - MEAN) / STD)[None, None]   # 加上批量维和通道维
 
 

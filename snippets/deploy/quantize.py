@@ -69,7 +69,7 @@ for name, config in [("int8 权重", Int8WeightOnlyConfig()),
     quantize_(variants[name], config)            # 原地替换：默认只量化 nn.Linear 的权重
 quantized = {}
 for name, m in variants.items():
-    quantized[name] = file_kb(m), test_accuracy(m), latency_us(m, 1), latency_us(m, 256, 20)
+    quantized[name] = file_kb(m), test_accuracy(m), latency_us(m, 1), latency_us(m, 256, 10)
     kb, acc, one, batch = quantized[name]
     print(f"{kb:6.1f} KB  准确率 {acc:.1%}  批量 1：{one:5.0f} 微秒  批量 256：{batch / 1000:5.1f} 毫秒  {name}")
 # --8<-- [end:torchao]
