@@ -40,16 +40,18 @@ NAMES = {                                      # 真正做计算的四种算子�
 }
 
 
-def operator_table(run):
-    """剖析 run(model, images) 一次，按算子汇总“自身用时”（不含它调用的子算子）和调用次数。"""
+def operator_table(run, repeat=3):
+    """剖析 run(model, images) repeat 次，按算子汇总“自身用时”（不含它调用的子算子）和调用次数，
+    再除以 repeat：平均每处理一遍 256 张图的数字。"""
     run(model, images[:8])                     # 热身：第一次调用有一次性的开销
     with profile(activities=[ProfilerActivity.CPU]) as prof:
-        run(model, images)
+        for _ in range(repeat):
+            run(model, images)
     rows = {name: [0, 0.0] for name in [*NAMES.values(), "其余算子"]}
     for event in prof.key_averages():          # 每种算子一行，和 prof.key_averages().table() 相同
         row = rows[NAMES.get(event.key, "其余算子")]
-        row[0] += event.count
-        row[1] += event.self_cpu_time_total / 1000   # 微秒 → 毫秒
+        row[0] += event.count // repeat
+        row[1] += event.self_cpu_time_total / 1000 / repeat   # 微秒 → 毫秒
     total = sum(ms for _, ms in rows.values())
     print(f"{run.__name__}：256 张图，总计 {total:.1f} 毫秒")
     for name, (calls, ms) in rows.items():
