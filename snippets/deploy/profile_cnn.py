@@ -40,7 +40,7 @@ NAMES = {                                      # 真正做计算的四种算子�
 }
 
 
-def operator_table(run, repeat=3):
+def operator_table(run, repeat=2):
     """剖析 run(model, images) repeat 次，按算子汇总“自身用时”（不含它调用的子算子）和调用次数，
     再除以 repeat：平均每处理一遍 256 张图的数字。"""
     run(model, images[:8])                     # 热身：第一次调用有一次性的开销
