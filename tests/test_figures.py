@@ -21,6 +21,9 @@ FIGURES = {
     "snippets/transfer/plot_comparison.py": [
         ("transfer-comparison.png", f"{IMAGES}/transfer-comparison.png")
     ],
+    "snippets/transfer/plot_photo.py": [
+        ("transfer-photo-top5.png", f"{IMAGES}/transfer-photo-top5.png")
+    ],
     "snippets/toolkit/plot_schedules.py": [
         ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")
     ],
