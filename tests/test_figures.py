@@ -21,6 +21,7 @@ FIGURES = {
     "snippets/transfer/plot_comparison.py": [
         ("transfer-comparison.png", f"{IMAGES}/transfer-comparison.png")
     ],
+    "snippets/rnn/unrolled.py": [("rnn-unrolled.svg", f"{IMAGES}/rnn-unrolled.svg")],
     "snippets/toolkit/plot_schedules.py": [
         ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")
     ],

@@ -77,7 +77,7 @@ def chars(text):
 class ReviewDataset(Dataset):
     """一条评论一个样本：(编号张量, 标签)。评论只保留前 max_len 个词元。"""
 
-    def __init__(self, reviews, vocab, tokenize=chars, max_len=48):
+    def __init__(self, reviews, vocab, tokenize=chars, max_len=32):
         self.reviews, self.vocab = reviews, vocab
         self.tokenize, self.max_len = tokenize, max_len
 
@@ -100,7 +100,7 @@ def collate(batch):
 
 
 # --8<-- [start:split]
-def review_splits(n_train=5000, n_test=1000, min_freq=2, max_len=48, seed=0):
+def review_splits(n_train=5000, n_test=1000, min_freq=2, max_len=32, seed=0):
     """从打乱后的不重复评论里切出训练集和测试集，用训练集建按字切分的词表。"""
     reviews = load_reviews(seed)
     train, test = reviews[:n_train], reviews[n_train:n_train + n_test]
