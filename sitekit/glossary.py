@@ -132,14 +132,19 @@ class Matcher:
 # --- the pieces generated from the data file -------------------------------------------
 
 
+JIEBA_FREQUENCY = 1000  # enough to keep 词元 whole after 用 (jieba has 用词), a rare word's count
+
+
 def jieba_dictionary(entries: list[Entry]) -> str:
-    """One word a line (jieba then picks a frequency that keeps the word whole)."""
+    """One word a line with a frequency: without one, jieba picks the least frequency that keeps
+    the word whole on its own, and a word that starts like a common word ends (用词 + 元) is
+    still cut in a sentence."""
     words: list[str] = []
     for entry in entries:
         for word in (entry.term, *entry.variants):
             if CJK.search(word) and " " not in word and word not in words:
                 words.append(word)
-    return "".join(f"{word}\n" for word in words)
+    return "".join(f"{word} {JIEBA_FREQUENCY}\n" for word in words)
 
 
 def nav_chapters(nav: list[Any] | None) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ FIGURES = {
     "snippets/transfer/plot_photo.py": [
         ("transfer-photo-top5.png", f"{IMAGES}/transfer-photo-top5.png")
     ],
+    "snippets/rnn/unrolled.py": [("rnn-unrolled.svg", f"{IMAGES}/rnn-unrolled.svg")],
     "snippets/toolkit/plot_schedules.py": [
         ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")
     ],
