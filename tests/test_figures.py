@@ -34,6 +34,11 @@ FIGURES = {
     "snippets/cnn/figures.py": [("cnn-filters.png", f"{IMAGES}/cnn-filters.png")],
     "snippets/data/diagrams.py": [("data-pipeline.png", f"{IMAGES}/data-pipeline.png")],
     "snippets/data/figures.py": [("data-augmentations.png", f"{IMAGES}/data-augmentations.png")],
+    # Trains the chapter's Transformer (500 steps, one thread, about half a minute) and draws
+    # its attention weights.
+    "snippets/attention/plot_attention.py": [
+        ("attention-heatmap.png", f"{IMAGES}/attention-heatmap.png")
+    ],
     # The flow diagrams (static SVG instead of mermaid): one program draws all four.
     "tools/diagrams.py": [
         (name, f"{IMAGES}/{name}")

@@ -73,8 +73,9 @@ if __name__ == "__main__":
     sentence = "北京市民在新年里参加各种文化活动"
     maps = attention_maps(gpt, sentence)
     for layer, heads in enumerate(maps, 1):
-        # 每个头平均分给“前一个字”的权重（第 2 个字起，取对角线下方那一条斜线的平均）
-        previous = [round(h.diagonal(offset=-1).mean().item(), 2) for h in heads]
-        print(f"第 {layer} 层，各头看前一个字的平均权重：{previous}")
+        # 每个头平均分给“自己”的权重（热图对角线上的格子）和分给句首“北”字的权重（第一列）
+        itself = [round(h.diagonal().mean().item(), 2) for h in heads]
+        first = [round(h[1:, 0].mean().item(), 2) for h in heads]
+        print(f"第 {layer} 层，看自己：{itself}，看句首：{first}")
     # --8<-- [end:weights]
     draw(maps, sentence, "attention-heatmap.png")
