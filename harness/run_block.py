@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagekit.includes import CodeChunk
+from pagekit.includes import PROGRAM_DATA, CodeChunk
 
 from . import HOME, device, warns
 from .examples import Block
@@ -417,6 +417,10 @@ def copy_of(relative: str, state: PageState) -> Path:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, target)
+        for data in PROGRAM_DATA:  # the font the figures use, where the programs look for it
+            if (state.root / data).is_file() and not (state.site_copy / data).exists():
+                (state.site_copy / data).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(state.root / data, state.site_copy / data)
     return state.site_copy / relative
 
 

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEDENT_SUBSECTIONS = True  # mkdocs.yml, pymdownx.snippets; tests/test_includes.py checks it
+# Site files the programs in snippets/ read besides each other: the figures' Chinese font.
+# A page's copy of the site holds them (harness/run_block.py), and so does the download
+# (sitekit/downloads.py, beside the notebooks).
+PROGRAM_DATA = ("docs/notebooks/cjk-subset.ttf",)
 # pymdownx.snippets' own patterns (RE_ALL_SNIPPETS, RE_SNIPPET_SECTION).
 INCLUDE = re.compile(
     r"""^(?P<space>[ \t]*)(?P<escape>;*)-{1,}8<-{1,}[ \t]+"""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jupytext
 
-from pagekit.includes import include_targets, target_file
+from pagekit.includes import PROGRAM_DATA, include_targets, target_file
 
 ARCHIVE = "downloads/pytorch-rumen-code.zip"
 FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
@@ -49,7 +49,7 @@ OPTIONAL_REQUIREMENTS = {
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",
     "snippets/training/mnist_sample.py",
-    "docs/notebooks/cjk-subset.ttf",
+    *PROGRAM_DATA,  # the font: the notebooks' figures and the chapters' figure programs
 )
 
 README = """PyTorch 入门：全部程序
