@@ -137,11 +137,14 @@ def docs_test(session: nox.Session) -> None:
 
 @nox.session(name="docs-test-fast")
 def docs_test_fast(session: nox.Session) -> None:
-    """For contributors: the pages and the fast tests (not the `slow` ones: nox runs, site
-    builds, standalone programs, pytest subprocesses), in parallel.  Add `-- --docs-cache`
-    to skip the pages unchanged since they passed.  CI runs docs-test, everything."""
+    """For contributors, while editing: the fast tests (not the `slow` ones: nox runs, site
+    builds, standalone programs, pytest subprocesses) and the pages that changed since they
+    last passed here (--docs-cache; the first run, with nothing cached, runs every page), in
+    parallel.  `-- --no-docs-cache` runs every page.  CI runs docs-test, everything, uncached."""
     python = shared_python(session)
-    session.run(python, "-m", "pytest", *PARALLEL, "-m", "not slow", *session.posargs,
+    arguments = [a for a in session.posargs if a != "--no-docs-cache"]
+    cache = [] if "--no-docs-cache" in session.posargs else ["--docs-cache"]
+    session.run(python, "-m", "pytest", *PARALLEL, "-m", "not slow", *cache, *arguments,
                 external=True, env=ON_CPU, **STOP_GENTLY)  # fmt: skip
 
 

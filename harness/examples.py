@@ -15,6 +15,10 @@ Markers on the lines right before a fence (several may stack):
 - ``<!-- tolerance: ±0.02 #3:any 理由 -->``: the block's shown numbers may differ from what it
   prints within these rules (harness/numbers.py); its words still compare exactly.
 
+Before a text fence, ``<!-- program-output: snippets/x/y.py -->`` (with an optional
+``<!-- tolerance -->``) shows what a downloaded program prints when run on its own: no page
+block runs it; tests/test_snippets_standalone.py runs the program and compares.
+
 Every mistake in the page itself (a malformed or stray marker, a marker reason with nothing
 visible in it, an empty block, a Python alias the harness does not run, a broken include, a
 doctest directive, text after a blank line in a ``>>>`` session, an output of only ``...``)
@@ -33,7 +37,14 @@ from pathlib import Path
 from sybil import Document, Region
 from sybil.typing import Evaluator, Parser
 
-from pagekit.fences import RUNNABLE_LANGUAGES, Fence, Marker, has_visible_text, scan
+from pagekit.fences import (
+    PROGRAM_OUTPUT_MARKERS,
+    RUNNABLE_LANGUAGES,
+    Fence,
+    Marker,
+    has_visible_text,
+    scan,
+)
 from pagekit.includes import (
     BLOCK_INCLUDE,
     CodeChunk,
@@ -107,6 +118,10 @@ def blocks(text: str, page: str, root: Path) -> list[Block]:
                 "(and show what it prints)",
             )
             continue
+        if not fence.is_python and fence.marker("program-output"):
+            if problem := _program_output_problem(fence, root):
+                refuse(fence, problem)
+            continue  # tests/test_snippets_standalone.py runs the program and compares
         if not fence.is_python:
             if fence.markers:
                 marker = fence.markers[0]
@@ -122,6 +137,35 @@ def blocks(text: str, page: str, root: Path) -> list[Block]:
             collected.append(block)
     collected.sort(key=lambda block: block.fence.line)
     return collected
+
+
+def _program_output_problem(fence: Fence, root: Path) -> str | None:
+    marker = fence.marker("program-output")
+    assert marker is not None
+    if problem := _marker_problem(fence.markers):
+        return problem
+    others = [m for m in fence.markers if m.name not in PROGRAM_OUTPUT_MARKERS]
+    if others:
+        return (
+            f"<!-- {others[0].name} --> at line {others[0].line} is before a program's output; "
+            "only <!-- tolerance --> may go with <!-- program-output -->"
+        )
+    program = marker.reason.split()[0]
+    path = (root / program).resolve()
+    if not (program.startswith("snippets/") and path.is_file() and path.suffix == ".py"):
+        return (
+            f"<!-- program-output: {program} --> at line {marker.line}: "
+            "no such program in snippets/"
+        )
+    if fence.is_output:
+        return (
+            f"<!-- program-output --> at line {marker.line}: give the block a title other "
+            'than "输出" (such as title="python digits.py 的输出")'
+        )
+    tolerance = fence.marker("tolerance")
+    if tolerance is not None:
+        return parse_tolerance(tolerance.reason, tolerance.line)[1]
+    return None
 
 
 def make_parser(root: Path, evaluate: Evaluator) -> Parser:

@@ -269,6 +269,25 @@ def _code(
     ]
 
 
+def shown_output_failure(
+    where: str, shown: str, got: str, tolerance: Tolerance | None, first_line: int
+) -> str | None:
+    """A block's shown output against what was printed, as an 输出 block is judged: None when
+    it matches (doctest's rules, then numbers within ``tolerance``), else the report."""
+    checker = doctest.OutputChecker()
+    if checker.check_output(shown, got, DOCTEST_FLAGS):
+        return None
+    if tolerance is not None:
+        comparison = compare(shown, got, tolerance)
+        if comparison.ok:
+            return None
+        if comparison.words_match:
+            return _number_report(where, first_line, comparison, tolerance)
+    return f"{where}, line {first_line}: the shown output does not match what was printed.\n" + (
+        checker.output_difference(doctest.Example("", shown), got, DOCTEST_FLAGS)
+    )
+
+
 def _number_report(page: str, first_line: int, comparison: Comparison, tolerance: Tolerance) -> str:
     """Each number outside its tolerance, with its page line; ``first_line``: the page line of
     the shown output's first line."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from . import device, processes
+from . import device, library_part, processes
 from .examples import Block
 from .processes import command, descendants
 from .run_block import Outcome, PageState, StdioFiles, Streams, run
@@ -341,9 +341,7 @@ def _thread_code(thread: threading.Thread) -> tuple[types.CodeType | None, str]:
 
 def _is_library_code(thread: threading.Thread) -> bool:
     code, _ = _thread_code(thread)
-    return code is not None and any(
-        part in code.co_filename for part in ("/site-packages/", "/dist-packages/")
-    )
+    return code is not None and library_part(code.co_filename) is not None
 
 
 def _tolerated(thread: threading.Thread) -> bool:

@@ -28,18 +28,26 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TextIO
 
-from . import HOME
+from . import HOME, library_part
 
 DEPRECATION_CLASSES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 DEPRECATION_TEXT = re.compile(
     r"deprecat|will be removed|(?:has|have) been removed|no longer (?:be )?supported", re.IGNORECASE
 )
 _DOCTEST_FILE = re.compile(r"^<doctest (?P<name>.+)\[(?P<index>\d+)\]>$")
-_LIBRARIES = ("/site-packages/", "/dist-packages/")
+
+
+# Python 3.12+ warns, as a DeprecationWarning, when a process that has threads forks: a fact
+# about the process at that moment (CUDA's own threads when a DataLoader starts its workers on
+# a GPU machine), not an API the page could replace; Python 3.14 made forkserver Linux's
+# default.  It goes to pytest's warning summary like any other warning.
+NOT_AN_API = re.compile(r"is multi-threaded, use of fork\(\) may lead to deadlocks")
 
 
 def is_deprecation(classes: tuple[str, ...], message: str) -> bool:
     """``classes``: the built-in warning classes a warning is an instance of, by name."""
+    if NOT_AN_API.search(message):
+        return False
     return any(cls.__name__ in classes for cls in DEPRECATION_CLASSES) or bool(
         DEPRECATION_TEXT.search(message)
     )
@@ -112,9 +120,8 @@ def where(
         if index < len(lines):
             return f"{match.group('name')}, line {lines[index] + lineno - 1}"
     path = filename.replace("\\", "/")
-    for marker in _LIBRARIES:  # first: an environment may live inside the site (.nox/…)
-        if marker in path:
-            return f"{path.split(marker, 1)[1]}:{lineno}"
+    if (inside := library_part(path)) is not None:  # first: an environment may live in the site
+        return f"{inside}:{lineno}"
     if _is_site_name(path):
         return f"{path}, line {lineno}"
     for prefix in prefixes:
@@ -177,7 +184,7 @@ class Recorder:
             name = frame.f_code.co_filename
             if (
                 _DOCTEST_FILE.match(name) or _is_site_name(name) or name.startswith(self.prefixes)
-            ) and (HOME not in name and not any(marker in name for marker in _LIBRARIES)):
+            ) and (HOME not in name and library_part(name) is None):
                 return name, frame.f_lineno
             frame = frame.f_back
         return None

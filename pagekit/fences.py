@@ -66,7 +66,11 @@ MARKERS = {
     "timeout": "seconds and a reason",
     "stderr": "a reason",
     "tolerance": "rules and a reason",
+    # Before a text block: what the downloaded program prints when a reader runs it
+    # (tests/test_snippets_standalone.py runs it and compares, with the block's tolerance).
+    "program-output": "the program's path (snippets/…)",
 }
+PROGRAM_OUTPUT_MARKERS = {"program-output", "tolerance"}  # the markers such a block may carry
 # Names a contributor might reach for; they would silently do nothing, so they are refused.
 MISTAKEN_MARKERS = {
     "skip",
@@ -335,3 +339,13 @@ def _attach_outputs(text: str, fences: list[Fence]) -> None:
             and not text[before.end : after.start].strip(" \t\r\n>")
         ):
             before.output = after
+
+
+def program_output(fence: Fence) -> tuple[str, list[str]] | None:
+    """A text block marked ``<!-- program-output: snippets/x/y.py [arguments] -->``: (the
+    program, its command-line arguments); None for any other block."""
+    marker = fence.marker("program-output")
+    if marker is None or fence.is_python:
+        return None
+    program, *arguments = marker.reason.split()
+    return program, arguments

@@ -16,7 +16,6 @@ from types import ModuleType, SimpleNamespace
 
 import markdown
 import pytest
-from mkdocs.config import load_config
 
 from pagekit.fences import is_python_language
 
@@ -164,6 +163,8 @@ def render(page: Path, site: Path = ROOT) -> tuple[str, markdown.Markdown]:
     cwd = os.getcwd()
     os.chdir(site)  # pymdownx.snippets resolves base_path from the working directory
     try:
+        from mkdocs.config import load_config  # not at import: GPU machines lack mkdocs
+
         config = load_config(str(site / "mkdocs.yml"))
         renderer = markdown.Markdown(
             extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]

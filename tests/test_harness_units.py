@@ -326,3 +326,61 @@ def test_an_output_block_of_only_ellipses_is_refused(shown):
 @pytest.mark.parametrize("shown", ["....", "1 ... 3", "…", "...\nend"])
 def test_an_output_with_more_than_ellipses_checks_something(shown):
     assert not only_ellipsis(shown + "\n")
+
+
+def test_wheels_on_pythonpath_are_libraries_but_the_site_and_temp_are_not(tmp_path, monkeypatch):
+    """A GPU machine without a package index gets sybil, nox and tqdm through PYTHONPATH
+    (README): tqdm's monitor thread there is a library's daemon, as in site-packages."""
+    import os
+    import tempfile
+
+    import harness
+
+    wheels = tmp_path / "pydeps"
+    entries = [str(wheels), str(ROOT), tempfile.gettempdir(), ""]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(entries))
+    folders = harness._python_path_libraries()
+    assert folders == (f"{wheels.resolve()}/",)
+    monkeypatch.setattr(harness, "_PYTHON_PATH_LIBRARIES", folders)
+    assert harness.library_part(f"{wheels.resolve()}/tqdm/_monitor.py") == "tqdm/_monitor.py"
+    assert harness.library_part("/env/lib/python3.12/site-packages/torch/x.py") == "torch/x.py"
+    assert harness.library_part(f"{ROOT}/snippets/data/loaders.py") is None
+
+
+PROGRAM_OUTPUT_PAGE = (
+    '<!-- program-output: snippets/cnn/models.py -->\n```text title="python models.py 的输出"\n'
+    "build_cnn 61706\n```\n\n"
+    "<!-- program-output: snippets/cnn/nothing.py -->\n```text\nx\n```\n\n"
+    "<!-- program-output: snippets/cnn/models.py -->\n<!-- norun: 不运行 -->\n```text\nx\n```\n\n"
+    "<!-- program-output: snippets/cnn/models.py -->\n<!-- tolerance: ±2 -->\n```text\nx\n```\n\n"
+    "```python\nprint(1)\n```\n\n<!-- program-output: snippets/cnn/models.py -->\n"
+    '```text title="输出"\n1\n```\n'
+)
+
+
+def test_a_program_output_block_is_checked_for_mistakes_and_otherwise_left_to_its_test():
+    problems = [
+        (block.fence.line, block.problem)
+        for block in blocks(PROGRAM_OUTPUT_PAGE, "docs/x.md", ROOT)
+        if block.problem
+    ]
+    assert [line for line, _ in problems] == [7, 13, 19, 28]
+    assert "no such program in snippets/" in problems[0][1]
+    assert "can never be checked" in problems[1][1]  # norun: nothing would compare it
+    assert "reason" in problems[2][1]  # a tolerance without its reason
+    assert 'title="输出"' in problems[3][1]  # the marker cut it off the block before it
+
+
+def test_a_program_output_is_judged_like_an_output_block():
+    from harness.judge import shown_output_failure
+    from harness.numbers import parse_tolerance
+
+    tolerance, problem = parse_tolerance("±2pp 线程数会变", 3)
+    assert problem is None
+    shown = "准确率 83.9%\n"
+    assert shown_output_failure("docs/x.md", shown, "准确率 84.6%\n", tolerance, 5) is None
+    far = shown_output_failure("docs/x.md", shown, "准确率 86.1%\n", tolerance, 5)
+    assert far is not None and "docs/x.md, line 5: number #1: the page shows 83.9" in far
+    words = shown_output_failure("docs/x.md", shown, "正确率 83.9%\n", tolerance, 5)
+    assert words is not None and "does not match what was printed" in words
+    assert shown_output_failure("docs/x.md", shown, "准确率 84.6%\n", None, 5) is not None

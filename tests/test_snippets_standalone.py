@@ -16,8 +16,10 @@ same layout), never in place in the repository:
   (one interpreter for all of them, each with a clean ``sys.path`` and fresh modules of its
   own): a sibling import or a ``sys.path`` line that would break a download fails.
 - every other program (its ``__main__`` part does what no page does, or a page skips some
-  of its code) runs in full, once, in a fresh interpreter in the downloaded folder, and must
-  exit 0 and print something to check.
+  of its code) runs in full, once, in a fresh interpreter in the downloaded folder, must
+  exit 0, and must print what its page shows: a text block marked
+  ``<!-- program-output: snippets/x/y.py -->`` (with the block's tolerance, as an 输出
+  block is judged), unless SHOWN_OTHERWISE says how the page shows its output.
 
 tests/test_downloads.py and tests/test_figures.py run programs standalone for their own
 checks (the printed line the home page shows; every figure program, its images compared byte
@@ -31,11 +33,14 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pagekit.fences import find_fences
+from harness.judge import shown_output_failure
+from harness.numbers import parse_tolerance
+from pagekit.fences import find_fences, program_output
 from pagekit.includes import _is_marker, code_chunks
 from tests.sites import ROOT
 from tests.test_figures import FIGURES
@@ -48,6 +53,50 @@ RUN_ELSEWHERE = {  # programs another test already runs standalone
     "snippets/home/first_model.py": "tests/test_downloads.py",
     **dict.fromkeys(FIGURES, "tests/test_figures.py"),  # compared byte for byte there
 }
+
+
+# Standalone programs whose page shows their output in another, checked way.
+SHOWN_OTHERWISE = {
+    # Its quick mode prints this machine's speeds, a table whose columns depend on the
+    # hardware; scaling.md shows what its --table prints for the committed --full results
+    # (<!-- benchmark-table -->, compared by tests/test_benchmark_table.py).
+    "snippets/scaling/benchmark.py": "tests/test_benchmark_table.py",
+}
+
+
+@dataclass(frozen=True)
+class ShownOutput:
+    page: str
+    line: int  # the text fence's first body line
+    arguments: tuple[str, ...]
+    text: str
+    tolerance_marker: tuple[str, int] | None  # (rules and reason, line)
+
+
+def shown_program_outputs() -> dict[str, list[ShownOutput]]:
+    """program -> the text blocks of the pages that show what it prints."""
+    shown: dict[str, list[ShownOutput]] = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        name = page.relative_to(ROOT).as_posix()
+        for fence in find_fences(page.read_text(encoding="utf-8-sig")):
+            found = program_output(fence)
+            if found is None:
+                continue
+            program, arguments = found
+            marker = fence.marker("tolerance")
+            shown.setdefault(program, []).append(
+                ShownOutput(
+                    name,
+                    fence.body_line,
+                    tuple(arguments),
+                    fence.body,
+                    (marker.reason, marker.line) if marker else None,
+                )
+            )
+    return shown
+
+
+SHOWN = shown_program_outputs()
 
 
 def lines_run_by_pages() -> dict[str, set[int]]:
@@ -141,8 +190,10 @@ def in_download(folder: Path, program: str) -> Path:
 def test_snippet_runs_standalone(program, downloaded, tmp_path):
     copy = shutil.copytree(downloaded, tmp_path / "code")  # files it writes stay its own
     path = in_download(copy, program)
+    shown = SHOWN.get(program, [])
+    arguments = list(shown[0].arguments) if shown else ARGUMENTS.get(program, [])
     result = subprocess.run(
-        [sys.executable, str(path), *ARGUMENTS.get(program, [])],
+        [sys.executable, str(path), *arguments],
         cwd=path.parent,
         capture_output=True,
         text=True,
@@ -150,6 +201,32 @@ def test_snippet_runs_standalone(program, downloaded, tmp_path):
     )
     assert result.returncode == 0, f"{program} failed:\n{result.stderr}"
     assert result.stdout.strip(), f"{program} printed nothing to check"
+    if program in SHOWN_OTHERWISE:
+        return
+    assert len(shown) == 1, (
+        f"{program}: a reader who downloads it runs it; show what it prints on its page in a "
+        "text block after <!-- program-output: " + program + " --> (found "
+        f"{len(shown)} such blocks):\n{result.stdout}"
+    )
+    block = shown[0]
+    tolerance = None
+    if block.tolerance_marker:
+        tolerance, problem = parse_tolerance(*block.tolerance_marker)
+        assert problem is None, problem
+    failure = shown_output_failure(block.page, block.text, result.stdout, tolerance, block.line)
+    assert failure is None, failure
+
+
+def test_every_shown_program_output_belongs_to_a_program_run_here():
+    """A program-output block for a program the pages cover (or another test runs) would
+    never be compared: its program does not run here."""
+    for program, blocks in SHOWN.items():
+        assert program in STANDALONE, (
+            f"{blocks[0].page}, line {blocks[0].line}: <!-- program-output: {program} --> "
+            "names a program this test does not run (its pages run all of it, or it is "
+            f"{RUN_ELSEWHERE.get(program, 'not a program in snippets/')})"
+        )
+        assert len(blocks) == 1, f"{program}: its output is shown {len(blocks)} times"
 
 
 # Runs each covered program's glue, in a fresh module namespace, with __file__ in the download.

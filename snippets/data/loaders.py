@@ -77,6 +77,38 @@ for name, times in timings.items():
     print(f"{name:<26}每轮 " + "、".join(f"{t:.2f}" for t in times) + " 秒")
 # --8<-- [end:timing]
 
+# --8<-- [start:contention]
+from torch import nn
+from torch.utils.data import Subset
+
+
+def train_seconds(dataset, threads, workers) -> float:
+    """主进程用 threads 个计算线程、workers 个工作进程读数据，把 dataset 训练一轮要几秒。"""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = DataLoader(dataset, batch_size=64, shuffle=True, num_workers=workers)
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        start = time.perf_counter()
+        for images, labels in loader:
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(images), labels).backward()
+            optimizer.step()
+        return time.perf_counter() - start
+    finally:
+        torch.set_num_threads(before)              # 量完改回原来的线程数
+
+
+part = Subset(train_set, range(640))               # 640 张带增强的图，10 个批量
+for threads in (2, 1):
+    print(f"{os.cpu_count()} 核的机器，{workers} 个工作进程，主进程 {threads} 个计算线程："
+          f"训练一轮 {train_seconds(part, threads, workers):.1f} 秒")
+# --8<-- [end:contention]
+
 # --8<-- [start:pin]
 loader = DataLoader(val_set, batch_size=64, pin_memory=torch.cuda.is_available())
 images, labels = next(iter(loader))
