@@ -1,18 +1,11 @@
 """数据集自己的均值和标准差（逐批累加，数据放不进内存也能算），以及用 WeightedRandomSampler 平衡类别。
 
-单独运行：python snippets/data/stats.py（在当前目录写出 digits/，算出训练图片的均值和标准差，再平衡一份只有 40 个 1 的数据）
+页面上用到的函数都在这里，单独运行时只定义它们；怎样调用见“数据管道”一章。
 """
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from files import export_digits, read_gray  # noqa: E402  同目录
 
 # --8<-- [start:mean_std]
 import torch
 from torch.utils.data import DataLoader
-from torchvision import datasets
 from torchvision.transforms import v2
 
 
@@ -33,7 +26,7 @@ to_unit = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])   # 
 # --8<-- [end:mean_std]
 
 # --8<-- [start:sampler]
-from torch.utils.data import TensorDataset, WeightedRandomSampler
+from torch.utils.data import WeightedRandomSampler
 
 
 def batch_counts(loader, num_classes=2):
@@ -48,13 +41,3 @@ def balanced_sampler(labels, seed=0):
                                  generator=torch.Generator().manual_seed(seed))
 # --8<-- [end:sampler]
 
-
-if __name__ == "__main__":
-    export_digits("digits")
-    train_files = datasets.ImageFolder("digits/train", loader=read_gray, transform=to_unit)
-    mean, std = mean_std(train_files)
-    print(f"训练图片的均值 {mean.item():.4f}，标准差 {std.item():.4f}")
-    labels = torch.tensor(train_files.targets)
-    few = torch.cat([(labels == 0).nonzero().flatten(), (labels == 1).nonzero().flatten()[:40]])
-    loader = DataLoader(TensorDataset(labels[few]), batch_size=64, sampler=balanced_sampler(labels[few]))
-    print("平衡后每批的 0 和 1：", batch_counts(loader))

@@ -1,14 +1,13 @@
 """权重衰减：Adam 的 weight_decay（加在梯度上）和 AdamW（解耦，直接缩小参数），一步手算和一次实测。
 
-单独运行：python snippets/toolkit/weight_decay.py（在当前目录写出 data/mnist-sample/MNIST/raw/，
-把同一个线性模型用三种优化器各训练 5 轮）
+页面上用到的函数都在这里，单独运行时只定义它们；怎样调用见“训练工具箱”一章。
 """
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "transfer"))  # 迁移学习一章的程序
-from digits import fit, load_digits  # noqa: E402
+from digits import fit  # noqa: E402  迁移学习一章的训练函数
 
 # --8<-- [start:one_step]
 import torch
@@ -47,9 +46,3 @@ optimizers = {
 }
 # --8<-- [end:measure]
 
-
-if __name__ == "__main__":
-    digits = load_digits()
-    for name, make in optimizers.items():
-        norm, acc = weight_norm_after(make, digits)
-        print(f"{name:24} 权重的范数 {norm:.3f}，测试准确率 {acc:.1%}")
