@@ -255,7 +255,11 @@ CHAPTER_TERMS = [
     ("检查点", "toolkit/"),
     ("混合精度", "toolkit/"),
     ("分布式", "scaling/"),
-    ("部署", "scaling/"),
+    ("部署", "deploy/"),
+    ("量化", "deploy/"),
+    ("词向量", "text/"),
+    ("循环神经网络", "rnn/"),
+    ("注意力", "attention/"),
 ]
 
 
