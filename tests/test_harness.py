@@ -524,3 +524,24 @@ def test_docs_cache_key_changes_with_any_file_an_included_program_can_import(tmp
     before = cache.page_key(tmp_path, "docs/p.md", common)
     (tmp_path / "snippets" / "transfer" / "digits.py").write_text("2", encoding="utf-8")
     assert cache.page_key(tmp_path, "docs/p.md", common) != before
+
+
+# A figure program finds the site's font where the repository keeps it (docs/notebooks/),
+# relative to its own file: the page's copy of the site must hold it too (PROGRAM_DATA).
+FONT_SNIPPET = (
+    "# --8<-- [start:font]\nfrom pathlib import Path\n\n"
+    'font = Path(__file__).parents[2] / "docs" / "notebooks" / "cjk-subset.ttf"\n'
+    "print(font.read_bytes()[:4])\n# --8<-- [end:font]\n"
+)
+
+
+def test_a_page_copy_of_the_site_holds_the_programs_font(tmp_path, pytester):
+    page = '# t\n\n```python\n--8<-- "snippets/x/font.py:font"\n```\n\n```text title="输出"\nHEAD\n```\n'
+    site = make_site(tmp_path, {"docs/index.md": page}, {"snippets/x/font.py": FONT_SNIPPET})
+    font = ROOT / "docs" / "notebooks" / "cjk-subset.ttf"
+    (site / "docs" / "notebooks").mkdir(parents=True, exist_ok=True)
+    (site / "docs" / "notebooks" / "cjk-subset.ttf").write_bytes(font.read_bytes())
+    head = repr(font.read_bytes()[:4])
+    (site / "docs" / "index.md").write_text(page.replace("HEAD", head), encoding="utf-8")
+    result = run_inprocess(pytester, site, "docs")
+    assert result.returncode == 0, result.stdout
