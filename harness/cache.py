@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -21,9 +22,12 @@ from pathlib import Path
 
 from pagekit.includes import INCLUDE
 
+from .figures import IMAGES
+
 FOLDER = Path(".cache") / "docs-test"
 LOCK = Path("locks") / "docs.txt"
 HARNESS_SOURCES = ("harness", "pagekit")
+_SHOWN_IMAGE = re.compile(r"assets/images/([\w.-]+)")
 
 
 def _file_digest(path: Path) -> str:
@@ -70,6 +74,8 @@ def page_key(root: Path, page: str, common: str) -> str:
     path = root / page
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     digest = hashlib.sha256(f"{common}\0{page}\0{text}\0".encode())
+    for image in sorted(set(_SHOWN_IMAGE.findall(text))):  # a page's figure check reads them
+        digest.update(f"{image}\0{_file_digest(root / IMAGES / image)}\0".encode())
     tops = sorted({Path(included).parts[0] for included in _included(text) if included})
     for top in tops:
         folder = root / top

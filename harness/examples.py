@@ -13,7 +13,9 @@ Markers on the lines right before a fence (several may stack):
 - ``<!-- timeout: 秒数 理由 -->``: a time limit other than the default 120 s (at most 600 s);
 - ``<!-- stderr: 理由 -->``: the block may write to standard error (a progress bar);
 - ``<!-- tolerance: ±0.02 #3:any 理由 -->``: the block's shown numbers may differ from what it
-  prints within these rules (harness/numbers.py); its words still compare exactly.
+  prints within these rules (harness/numbers.py); its words still compare exactly;
+- ``<!-- figure: name.png -->``: the block draws ``name.png`` into the page's current folder,
+  the image the page shows from ``assets/images/`` (harness/figures.py).
 
 Before a text fence, ``<!-- program-output: snippets/x/y.py -->`` (with an optional
 ``<!-- tolerance -->``) shows what a downloaded program prints when run on its own: no page
@@ -53,7 +55,7 @@ from pagekit.includes import (
     include_target,
 )
 
-from . import warns
+from . import figures, warns
 from .numbers import Tolerance, check_rules, parse_tolerance
 
 DEFAULT_TIMEOUT = 120.0  # seconds per block
@@ -74,6 +76,7 @@ class Block:
     expected_warning: tuple[type[Warning], ...] = ()  # from <!-- warns: Class[|Class] reason -->
     timeout: float = DEFAULT_TIMEOUT
     tolerance: Tolerance | None = None  # from <!-- tolerance: rules reason -->
+    figures: tuple[str, ...] = ()  # from <!-- figure: name.png -->: images the block draws
 
     @property
     def kind(self) -> str:
@@ -271,6 +274,11 @@ def _block(page: str, fence: Fence, root: Path) -> Block | None:
             block.chunks = code_chunks(fence.body, fence.body_line, page, root)
         except SnippetError as error:
             block.problem = str(error)
+    figure_marker = fence.marker("figure")
+    if figure_marker and not block.problem:
+        block.figures, block.problem = figures.marker_problem(
+            figure_marker.reason, figure_marker.line
+        )
     tolerance_marker = fence.marker("tolerance")
     if tolerance_marker and not block.problem:
         block.tolerance, block.problem = parse_tolerance(

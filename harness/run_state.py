@@ -18,7 +18,7 @@ from typing import TypedDict
 import pytest
 from sybil import Example
 
-from . import warns
+from . import figures, warns
 from .examples import Block
 from .judge import Verdict, judge
 from .outputs import Difference, Findings
@@ -90,7 +90,16 @@ class Run:
         earlier = [raised for raised in self.findings.raised if raised.page == block.page]
         verdict = judge(block, outcome, earlier, self.update)
         self._absorb(block, outcome, verdict)
-        return verdict.failure
+        if verdict.failure or not block.figures:
+            return verdict.failure
+        drawn = figures.figure_failure(
+            block.figures,
+            page.folder / "cwd",
+            self.root,
+            reference=self.mode == "cpu" and self.drift is None,
+            update=self.update,
+        )
+        return f"{block.where}: {drawn}" if drawn else None
 
     def _absorb(self, block: Block, outcome: Outcome, verdict: Verdict) -> None:
         self.used_cuda[(block.page, block.fence.line)] = outcome.used_cuda

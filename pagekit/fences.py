@@ -66,6 +66,8 @@ MARKERS = {
     "timeout": "seconds and a reason",
     "stderr": "a reason",
     "tolerance": "rules and a reason",
+    # The image files the block draws into the page's current folder (harness/figures.py).
+    "figure": "the image files it writes, named as in docs/assets/images/",
     # Before a text block: what the downloaded program prints when a reader runs it
     # (tests/test_snippets_standalone.py runs it and compares, with the block's tolerance).
     "program-output": "the program's path (snippets/…)",

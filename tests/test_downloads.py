@@ -17,7 +17,7 @@ from sitekit import downloads
 from tests.sites import ROOT
 
 CHAPTERS = {
-    page.name: downloads.programs_of(page.read_text(encoding="utf-8"))
+    page.name: downloads.programs_of(page.read_text(encoding="utf-8"), ROOT)
     for page in sorted((ROOT / "docs").glob("*.md"))
     if page.name not in downloads.NOT_CHAPTERS
 }

@@ -1,4 +1,9 @@
-"""A figure on a page that a program draws is the figure that program draws today."""
+"""A figure on a page that a program draws is the figure that program draws today.
+
+Figures drawn from what a page has just computed (a trained model, a run's history) are drawn
+by the page itself, in a block marked ``<!-- figure: name.png -->``: the harness compares them
+as the page runs (harness/figures.py), so their training never runs a second time here.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import sys
 
 import pytest
 
+from pagekit.fences import scan
 from tests.sites import ROOT
 
 # program -> [(a file it writes, the image the page shows), ...]; each program runs once.
@@ -18,21 +24,12 @@ FIGURES = {
     "snippets/transfer/residual_block.py": [
         ("residual-block.svg", f"{IMAGES}/transfer-residual-block.svg")
     ],
-    "snippets/transfer/plot_comparison.py": [
-        ("transfer-comparison.png", f"{IMAGES}/transfer-comparison.png")
-    ],
     "snippets/transfer/plot_photo.py": [
         ("transfer-photo-top5.png", f"{IMAGES}/transfer-photo-top5.png")
     ],
     "snippets/rnn/unrolled.py": [("rnn-unrolled.svg", f"{IMAGES}/rnn-unrolled.svg")],
     "snippets/toolkit/plot_schedules.py": [
         ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")
-    ],
-    "snippets/toolkit/plot_early_stopping.py": [
-        ("early-stopping.png", f"{IMAGES}/toolkit-early-stopping.png")
-    ],
-    "snippets/toolkit/tensorboard_log.py": [
-        ("tensorboard-curves.png", f"{IMAGES}/toolkit-tensorboard.png")
     ],
     "snippets/cnn/diagrams.py": [
         (name, f"{IMAGES}/{name}")
@@ -46,11 +43,6 @@ FIGURES = {
     "snippets/deploy/plot_deploy.py": [
         (name, f"{IMAGES}/{name}") for name in ("deploy-profile.png", "deploy-size-latency.png")
     ],
-    # Trains the chapter's Transformer (500 steps, one thread, about half a minute) and draws
-    # its attention weights.
-    "snippets/attention/plot_attention.py": [
-        ("attention-heatmap.png", f"{IMAGES}/attention-heatmap.png")
-    ],
     # The flow diagrams (static SVG instead of mermaid): one program draws all four.
     "tools/diagrams.py": [
         (name, f"{IMAGES}/{name}")
@@ -62,6 +54,34 @@ FIGURES = {
         )
     ],
 }
+
+
+def drawn_by_pages() -> dict[str, str]:
+    """image (docs/assets/images/…) -> the page whose block draws it (<!-- figure -->)."""
+    drawn = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for fence in scan(page.read_text(encoding="utf-8")).marked("figure"):
+            for name in fence.marker("figure").reason.split():
+                drawn[f"{IMAGES}/{name}"] = page.relative_to(ROOT).as_posix()
+    return drawn
+
+
+PAGE_DRAWN = drawn_by_pages()
+
+
+def test_pages_draw_figures_that_no_program_draws_again():
+    assert PAGE_DRAWN, "no page draws a figure itself"
+    by_programs = {image for images in FIGURES.values() for _, image in images}
+    assert not by_programs & PAGE_DRAWN.keys()
+
+
+@pytest.mark.parametrize("image", sorted(PAGE_DRAWN))
+def test_a_page_shows_the_figure_it_draws(image):
+    name = image.removeprefix(f"{IMAGES}/")
+    page = ROOT / PAGE_DRAWN[image]
+    assert f"assets/images/{name})" in page.read_text(encoding="utf-8"), (
+        f"{PAGE_DRAWN[image]} draws {name} (<!-- figure -->) but does not show it"
+    )
 
 
 @pytest.mark.slow  # runs a program in a fresh interpreter
@@ -82,7 +102,9 @@ def test_the_page_shows_what_the_program_draws(program, tmp_path):
         )
 
 
-@pytest.mark.parametrize("image", [image for images in FIGURES.values() for _, image in images])
+@pytest.mark.parametrize(
+    "image", [image for images in FIGURES.values() for _, image in images] + sorted(PAGE_DRAWN)
+)
 def test_each_drawn_image_is_on_a_page_with_chinese_alt_text(image):
     name = image.removeprefix(f"{IMAGES}/")
     alts = [

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -116,18 +117,48 @@ def lines_run_by_pages() -> dict[str, set[int]]:
     return run
 
 
-def _is_glue(statement: ast.stmt, defines_main: bool) -> bool:
+def functions_pages_call() -> set[str]:
+    """The names of the functions the pages' runnable blocks call (``draw_history(...)``)."""
+    called = set()
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for fence in find_fences(page.read_text(encoding="utf-8-sig")):
+            if fence.is_runnable and not fence.marker("norun") and not fence.marker("gpu-only"):
+                called |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)\(", fence.body))
+    return called
+
+
+_PAGES_CALL = functions_pages_call()
+
+
+def _calls_what_a_page_calls(statement: ast.stmt) -> bool:
+    """``f(...)`` or ``a, b = f(...)`` where a page calls ``f`` itself."""
+    value = statement.value if isinstance(statement, ast.Expr | ast.Assign) else None
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in _PAGES_CALL
+    )
+
+
+def _is_glue(statement: ast.stmt, defines_main: bool = False) -> bool:
     if isinstance(statement, ast.Import | ast.ImportFrom):
         return True
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
         return True  # the docstring
     if isinstance(statement, ast.Expr) and "sys.path" in ast.unparse(statement.value):
         return True
-    return (
-        defines_main
-        and isinstance(statement, ast.If)
-        and ast.unparse(statement.test) == "__name__ == '__main__'"
-        and [ast.unparse(s) for s in statement.body] == ["main()"]
+    if not (
+        isinstance(statement, ast.If) and ast.unparse(statement.test) == "__name__ == '__main__'"
+    ):
+        return False
+    # The main part: `main()` calling the main a page calls, or only what a page does too
+    # (imports, one compute thread, calls of the functions a page calls: the same training,
+    # then the same drawing, that the page's run has done and checked).
+    if defines_main and [ast.unparse(s) for s in statement.body] == ["main()"]:
+        return True
+    return all(
+        _is_glue(s) or ast.unparse(s) == "torch.set_num_threads(1)" or _calls_what_a_page_calls(s)
+        for s in statement.body
     )
 
 

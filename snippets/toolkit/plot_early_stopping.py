@@ -1,22 +1,23 @@
 """把早停那一节的训练画成图：训练损失、验证损失和验证准确率，标出最好的一轮和停下的一轮。
 
 单独运行：python snippets/toolkit/plot_early_stopping.py（先把 early_stopping.py 的两次训练
-跑一遍，几秒钟；在当前目录写出 data/ 和 early-stopping.png）
+跑一遍，几秒钟；在当前目录写出 data/ 和 toolkit-early-stopping.png）
 """
-
-import sys
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件
-import matplotlib.pyplot as plt  # noqa: E402
+# --8<-- [start:draw]
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plot_schedules import use_chinese_font  # noqa: E402  # 同目录：图里的中文字体
 
-HERE = Path(__file__).resolve().parent
 
-
-def draw(history, best, stopped, path):
+def draw_history(history, best, stopped, path):
     """history：每轮一组 (训练损失, 验证损失, 验证准确率)；best、stopped：最好的一轮、早停的一轮。"""
     use_chinese_font()
     epochs = range(1, len(history) + 1)
@@ -34,6 +35,7 @@ def draw(history, best, stopped, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+# --8<-- [end:draw]
 
 
 if __name__ == "__main__":
@@ -41,7 +43,6 @@ if __name__ == "__main__":
 
     # 单线程训练：线程数会改变浮点数加法的顺序，单线程时每次都得到页面上的那些数，画出同一张图
     torch.set_num_threads(1)
-    sys.path.insert(0, str(HERE))
     import early_stopping as es  # 导入时把那一节的两次训练都跑一遍
 
-    draw(es.history, es.stopper.best_epoch, es.epoch, "early-stopping.png")
+    draw_history(es.history, es.stopper.best_epoch, es.epoch, "toolkit-early-stopping.png")

@@ -2,20 +2,12 @@
 
 不用开 TensorBoard 的网页，也不用联网：事件文件写在本地的 runs/ 下。
 单独运行：python snippets/toolkit/tensorboard_log.py（先把 early_stopping.py 的两次训练跑一遍，几秒钟；
-在当前目录写出 data/、runs/ 和 tensorboard-curves.png）
+在当前目录写出 data/、runs/ 和 toolkit-tensorboard.png）
 """
-
-import sys
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件
-import matplotlib.pyplot as plt  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from plot_schedules import use_chinese_font  # noqa: E402  同目录：图里的中文字体
 
 # --8<-- [start:write]
 from torch.utils.tensorboard import SummaryWriter
@@ -53,7 +45,17 @@ def smooth(values, weight=0.6):
 # --8<-- [end:read]
 
 
-def draw(scalars, path):
+# --8<-- [start:draw]
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plot_schedules import use_chinese_font  # noqa: E402  同目录：图里的中文字体
+
+
+def draw_curves(scalars, path):
     """从事件文件读回的训练损失和验证损失，加上平均后的验证损失。"""
     use_chinese_font()
     fig, ax = plt.subplots(figsize=(6, 3.2))
@@ -68,6 +70,7 @@ def draw(scalars, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+# --8<-- [end:draw]
 
 
 if __name__ == "__main__":
@@ -78,4 +81,4 @@ if __name__ == "__main__":
     import early_stopping as es  # 导入时把那一节的两次训练都跑一遍
 
     log_history(es.history, "runs/early-stopping")
-    draw(read_scalars("runs/early-stopping"), "tensorboard-curves.png")
+    draw_curves(read_scalars("runs/early-stopping"), "toolkit-tensorboard.png")

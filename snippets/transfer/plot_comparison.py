@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件
+# --8<-- [start:draw]
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
@@ -29,7 +30,7 @@ def use_chinese_font():
     plt.rcParams["font.family"] = ["DejaVu Sans", *chinese[:1]]
 
 
-def draw(results, path):
+def draw_comparison(results, path):
     """results：{做法: [各组的测试准确率]}。每组一簇柱子，最后一簇是 5 组的平均。"""
     use_chinese_font()
     methods = list(results)
@@ -52,6 +53,7 @@ def draw(results, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+# --8<-- [end:draw]
 
 
 if __name__ == "__main__":
@@ -62,4 +64,4 @@ if __name__ == "__main__":
     sys.path.insert(0, str(HERE))
     from few_labels import results  # 导入时把整个实验跑一遍（约半分钟）
 
-    draw(results, "transfer-comparison.png")
+    draw_comparison(results, "transfer-comparison.png")
