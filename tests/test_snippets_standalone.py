@@ -261,18 +261,68 @@ def test_every_shown_program_output_belongs_to_a_program_run_here():
 
 
 # Runs each covered program's glue, in a fresh module namespace, with __file__ in the download.
+# An import of one of the download's own programs (``from train import model``) is resolved,
+# not run: the file must be found where Python would look, and define the names imported at
+# its top level.  Running it would run that program's code (training, for train.py) again:
+# the pages have run it, and it is checked as a program of its own.  It is run only when the
+# glue itself uses what it imports.
 GLUE_RUNNER = """
-import json, sys
+import ast, importlib.machinery, json, sys
 jobs, root = json.loads(sys.stdin.read())
 base_path = list(sys.path)
 failures = {}
+
+
+def top_level_names(tree):
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
+def resolve(statement):
+    # an import of the download's own program: check it, do not run it (True: handled)
+    if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+        modules = [statement.module]
+    elif isinstance(statement, ast.Import):
+        modules = [alias.name for alias in statement.names]
+    else:
+        return False
+    spec = importlib.machinery.PathFinder.find_spec(modules[0].split(".")[0], sys.path)
+    origin = getattr(spec, "origin", None) or ""
+    if not origin.startswith(root):
+        return False
+    if isinstance(statement, ast.ImportFrom):
+        defined = top_level_names(ast.parse(open(origin, encoding="utf-8").read()))
+        missing = [a.name for a in statement.names if a.name not in defined]
+        if missing:
+            raise ImportError(f"cannot import {missing} from {statement.module} ({origin})")
+    return True
+
+
 for path, code in jobs:
     sys.path[:] = [path.rsplit("/", 1)[0]] + base_path  # as `python program.py` does
     for name, module in list(sys.modules.items()):  # the programs' own modules, freshly
         if (getattr(module, "__file__", None) or "").startswith(root):
             del sys.modules[name]
+    namespace = {"__name__": "__glue__", "__file__": path}
+    deferred = {}  # a name an import of the download's own program would bind -> that import
     try:
-        exec(compile(code, path, "exec"), {"__name__": "__glue__", "__file__": path})
+        for statement in ast.parse(code).body:
+            if resolve(statement):
+                for alias in statement.names:
+                    deferred[(alias.asname or alias.name).split(".")[0]] = statement
+                continue
+            used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+            for needed in dict.fromkeys(deferred.pop(n) for n in used & deferred.keys()):
+                # later glue (a preamble's `digits = load_digits()`) uses what it imports
+                exec(compile(ast.Module([needed], []), path, "exec"), namespace)
+            exec(compile(ast.Module([statement], []), path, "exec"), namespace)
     except BaseException as error:
         failures[path] = f"{type(error).__name__}: {error}"
 print(json.dumps(failures))
@@ -301,6 +351,27 @@ def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
     assert result.returncode == 0, result.stderr
     failures = json.loads(result.stdout.strip().splitlines()[-1])
     assert failures == {}
+
+
+def test_the_glue_resolves_the_downloads_own_programs_without_running_them(tmp_path):
+    (tmp_path / "train.py").write_text("model = 1\nraise SystemExit('trained again')\n")
+    (tmp_path / "uses.py").write_text("")
+    jobs = [
+        (str(tmp_path / "uses.py"), "import json\nfrom train import model\n"),
+        (str(tmp_path / "broken.py"), "from train import modle\n"),
+        (str(tmp_path / "gone.py"), "from no_such_sibling import model\n"),
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", GLUE_RUNNER],
+        input=json.dumps([jobs, str(tmp_path)]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    failures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert sorted(Path(path).name for path in failures) == ["broken.py", "gone.py"]
+    assert "cannot import ['modle'] from train" in failures[str(tmp_path / "broken.py")]
+    assert "ModuleNotFoundError" in failures[str(tmp_path / "gone.py")]
 
 
 def test_every_program_is_checked_exactly_once():
