@@ -439,11 +439,13 @@ def sections(stdout: str) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow  # one pytest subprocess over the pages above
 def test_an_included_snippet_cannot_touch_the_repository(page_run):
     assert "FAILED docs/a1_snippet_attack.md" not in page_run.stdout, page_run.stdout[-3000:]
     assert snapshot(page_run.site) == page_run.before
 
 
+@pytest.mark.slow  # one pytest subprocess over the pages above
 def test_each_page_has_its_own_temp_dir_removed_with_it(page_run):
     for name in ("b1_temp_write", "b2_temp_read"):
         assert f"FAILED docs/{name}.md" not in page_run.stdout
@@ -451,6 +453,7 @@ def test_each_page_has_its_own_temp_dir_removed_with_it(page_run):
     assert not list(page_run.temp.glob("docs-page-*"))
 
 
+@pytest.mark.slow  # one pytest subprocess over the pages above
 def test_logging_set_up_in_one_block_is_checked_in_the_next(page_run):
     assert "FAILED docs/c2_log_shown.md" not in page_run.stdout
 
@@ -463,6 +466,7 @@ def test_failures_a_page_cannot_hide(page_run, name):
         assert message in report
 
 
+@pytest.mark.slow  # one pytest subprocess over the pages above
 def test_long_output_fails_with_a_short_report_and_spares_pytest(page_run):
     found = sections(page_run.stdout)
     for name in ("e1_long_code", "e2_long_doctest", "e3_long_fd"):
@@ -471,6 +475,7 @@ def test_long_output_fails_with_a_short_report_and_spares_pytest(page_run):
     assert peak_mb < 100, f"the pytest process peaked at {peak_mb} MB"
 
 
+@pytest.mark.slow  # one pytest subprocess over the pages above
 def test_only_the_expected_pages_fail(page_run):
     failed = set(re.findall(r"^FAILED docs/(\S+?)\.md::", page_run.stdout, flags=re.M))
     assert failed == set(FAILING), page_run.stdout[-5000:]

@@ -219,6 +219,7 @@ def _summary(result) -> str:
     return result.stdout.split("short test summary info")[-1]
 
 
+@pytest.mark.slow  # one pytest subprocess over the lifecycle pages
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_lifecycle_break_is_reported_clearly(lifecycle_run, name):
     for message in EXPECTED[name]:
@@ -227,6 +228,7 @@ def test_each_lifecycle_break_is_reported_clearly(lifecycle_run, name):
         )
 
 
+@pytest.mark.slow  # one pytest subprocess over the lifecycle pages
 def test_pages_and_blocks_that_do_right_pass(lifecycle_run):
     summary = _summary(lifecycle_run)
     for name, line in PASSING_TESTS:
@@ -235,6 +237,7 @@ def test_pages_and_blocks_that_do_right_pass(lifecycle_run):
         assert not re.search(rf"(FAILED|ERROR) docs/{name}\.md", summary), summary
 
 
+@pytest.mark.slow  # one pytest subprocess over the lifecycle pages
 def test_a_dead_page_is_never_reported_as_a_time_limit(lifecycle_run):
     out = lifecycle_run.stdout
     assert "time limit" not in out  # no block here hangs: every end is reported as it happened
@@ -243,6 +246,7 @@ def test_a_dead_page_is_never_reported_as_a_time_limit(lifecycle_run):
     assert lifecycle_run.seconds < 110, lifecycle_run.seconds
 
 
+@pytest.mark.slow  # one pytest subprocess over the lifecycle pages
 @pytest.mark.parametrize("name", ["l01", "l02", "l10", "l11"])
 def test_whatever_a_page_started_is_gone_after_it(lifecycle_run, name):
     pid = int((PIDS / name).read_text())
@@ -252,6 +256,7 @@ def test_whatever_a_page_started_is_gone_after_it(lifecycle_run, name):
     assert not processes.alive(pid), f"{name}: {pid} {processes.command(pid)} still running"
 
 
+@pytest.mark.slow  # one pytest subprocess over the lifecycle pages
 def test_no_scratch_folder_and_no_stopped_fork_server_is_left(lifecycle_run):
     assert not list(TMP.glob("docs-page-*")), "scratch folders left"
     stopped = [

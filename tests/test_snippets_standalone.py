@@ -329,6 +329,7 @@ print(json.dumps(failures))
 """
 
 
+@pytest.mark.slow  # imports every covered program's libraries in a fresh interpreter
 def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
     """Each covered program's docstring, imports and sys.path lines, run where the reader has
     them: everything else in it the pages have run already."""
