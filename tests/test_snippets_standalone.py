@@ -7,8 +7,10 @@ same layout), never in place in the repository:
 
 - a program none of whose code is left unrun by its pages, apart from its *glue* (the module
   docstring, its imports, ``sys.path.insert(...)`` lines, a preamble of set-up statements
-  above the first line a page runs, and an ``if __name__ == "__main__": main()`` that calls
-  the ``main`` a page calls), is *covered*:
+  above the first line a page runs, and an ``if __name__ == "__main__":`` part that only
+  imports, sets one compute thread and calls functions a page calls, such as ``main()``
+  calling the ``main`` a page calls, or a figure program's training-then-drawing calls that
+  its page makes itself, drawing the figure there: <!-- figure -->), is *covered*:
   the page run has executed all of it, in its own fresh process, and checked what it
   prints against the page.  Running it again would only repeat that (for the training
   programs, minutes of the same training).  What the page cannot check is the glue, so the
@@ -385,3 +387,15 @@ def test_a_main_call_counts_as_glue_only_when_a_page_calls_main():
     assert "snippets/training/mnist.py" in COVERED  # its page calls main([...]) itself
     training = (ROOT / "docs" / "training.md").read_text(encoding="utf-8")
     assert 'main(["--sample"' in training
+
+
+def test_a_main_part_is_glue_only_when_it_calls_what_a_page_calls():
+    def main_part(body: str) -> ast.stmt:
+        return ast.parse('if __name__ == "__main__":\n' + body).body[0]
+
+    assert "draw_history" in _PAGES_CALL  # toolkit.md calls it to draw its figure
+    assert _is_glue(main_part("    torch.set_num_threads(1)\n    import es\n    draw_history(1)"))
+    assert _is_glue(main_part("    _, _, gpt = main()\n"))
+    assert not _is_glue(main_part("    draw_history(1)\n    train_again()\n"))
+    assert not _is_glue(main_part("    torch.set_num_threads(4)\n"))
+    assert not _is_glue(main_part("    epochs = 30\n"))
