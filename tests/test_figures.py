@@ -24,9 +24,6 @@ FIGURES = {
     "snippets/transfer/residual_block.py": [
         ("residual-block.svg", f"{IMAGES}/transfer-residual-block.svg")
     ],
-    "snippets/transfer/plot_photo.py": [
-        ("transfer-photo-top5.png", f"{IMAGES}/transfer-photo-top5.png")
-    ],
     "snippets/rnn/unrolled.py": [("rnn-unrolled.svg", f"{IMAGES}/rnn-unrolled.svg")],
     "snippets/toolkit/plot_schedules.py": [
         ("lr-schedules.png", f"{IMAGES}/toolkit-lr-schedules.png")

@@ -3,22 +3,20 @@
 单独运行：python snippets/transfer/plot_photo.py（在当前目录写出 transfer-photo-top5.png）
 """
 
-import sys
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")  # 不开窗口，直接画进文件
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
+# --8<-- [start:draw]
+import sys
+from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from efficientnet_lite import load_lite0, make_preprocess, read_photo, top5  # noqa: E402
+import matplotlib.pyplot as plt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plot_comparison import use_chinese_font  # noqa: E402  # 图里的中文用本站的字体子集 cjk-subset.ttf
 
 
-def draw(photo, predictions, path):
+def draw_top5(photo, predictions, path):
     """photo：[3, 高, 宽] 的 uint8 张量；predictions：[(类别名, 概率), ...]。"""
     use_chinese_font()
     fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.2), width_ratios=[1, 1.5])
@@ -36,9 +34,13 @@ def draw(photo, predictions, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+# --8<-- [end:draw]
 
 
 if __name__ == "__main__":
+    import torch
+    from efficientnet_lite import load_lite0, make_preprocess, read_photo, top5
+
     torch.set_num_threads(1)  # 和页面一样单线程：概率的最后几位不随线程数变，图也就每次相同
     photo = read_photo()
-    draw(photo, top5(load_lite0(), photo, make_preprocess()), "transfer-photo-top5.png")
+    draw_top5(photo, top5(load_lite0(), photo, make_preprocess()), "transfer-photo-top5.png")
