@@ -526,6 +526,24 @@ def test_docs_cache_key_changes_with_any_file_an_included_program_can_import(tmp
     assert cache.page_key(tmp_path, "docs/p.md", common) != before
 
 
+def test_a_changed_image_that_a_page_draws_runs_the_page_again(tmp_path):
+    """A page that draws a figure (<!-- figure -->) compares it with the image it shows: a
+    new committed image can fail it, so --docs-cache must not skip it."""
+    from harness import cache
+
+    (tmp_path / "docs" / "assets" / "images").mkdir(parents=True)
+    (tmp_path / "docs" / "p.md").write_text(
+        "<!-- figure: f.png -->\n```python\nx = 1\n```\n\n![图](assets/images/f.png)\n",
+        encoding="utf-8",
+    )
+    image = tmp_path / "docs" / "assets" / "images" / "f.png"
+    image.write_bytes(b"one")
+    common = cache._common(tmp_path, "cpu")
+    before = cache.page_key(tmp_path, "docs/p.md", common)
+    image.write_bytes(b"two")
+    assert cache.page_key(tmp_path, "docs/p.md", common) != before
+
+
 # A figure program finds the site's font where the repository keeps it (docs/notebooks/),
 # relative to its own file: the page's copy of the site must hold it too (PROGRAM_DATA).
 FONT_SNIPPET = (
