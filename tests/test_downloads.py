@@ -115,3 +115,24 @@ def test_a_notebook_download_is_the_same_bytes_on_every_build():
     assert first == second
     cells = json.loads(first)["cells"]
     assert [cell["id"] for cell in cells] == [f"cell-{n}" for n in range(1, len(cells) + 1)]
+
+
+def test_a_chapter_offers_the_programs_its_programs_import(tmp_path):
+    """A figure program imports a helper no page includes (toolkit's plot_schedules.py): the
+    download must carry it, or the program fails where a reader unpacks it."""
+    assert "snippets/toolkit/plot_schedules.py" in CHAPTERS["toolkit.md"]
+    (tmp_path / "snippets" / "demo").mkdir(parents=True)
+    for name, code in {
+        "shown.py": "import helper\nfrom json import dumps\n",
+        "helper.py": "from deeper import x\n",
+        "deeper.py": "x = 1\n",
+        "unused.py": "",
+    }.items():
+        (tmp_path / "snippets" / "demo" / name).write_text(code, encoding="utf-8")
+    page = '```python\n--8<-- "snippets/demo/shown.py"\n```\n'
+    assert downloads.programs_of(page) == ["snippets/demo/shown.py"]
+    assert downloads.programs_of(page, tmp_path) == [
+        "snippets/demo/shown.py",
+        "snippets/demo/helper.py",
+        "snippets/demo/deeper.py",
+    ]
