@@ -20,7 +20,6 @@ from tests.sites import ROOT
 IMAGES = "docs/assets/images"
 FIGURES = {
     "snippets/numpy/plot_sigmoid.py": [("sigmoid.png", f"{IMAGES}/numpy-sigmoid.png")],
-    "snippets/training/plot_loss.py": [("loss-curve.png", f"{IMAGES}/training-loss-curve.png")],
     "snippets/transfer/residual_block.py": [
         ("residual-block.svg", f"{IMAGES}/transfer-residual-block.svg")
     ],

@@ -1,7 +1,7 @@
 """画出线性回归（电热水壶的水温）每一步的损失：左边普通纵轴，右边对数纵轴。
 
 单独运行：python snippets/training/plot_loss.py
-（先运行旁边的 linear_models.py，打印那里的结果；再在当前目录写出 loss-curve.png）
+（先运行旁边的 linear_models.py，打印那里的结果；再在当前目录写出 training-loss-curve.png）
 """
 
 import sys
@@ -41,6 +41,6 @@ axes[1].axhline(0.25, color="gray", linestyle="--", label="噪声的方差 0.25"
 axes[1].set(xlabel="步数", title="训练 300 步，对数纵轴")
 axes[1].legend()
 fig.tight_layout()
-fig.savefig("loss-curve.png", dpi=100)
+fig.savefig("training-loss-curve.png", dpi=100)
 plt.close(fig)
 # --8<-- [end:plot]
