@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from pagekit.includes import INCLUDE
+from pagekit.includes import INCLUDE, PROGRAM_DATA
 
 from .figures import IMAGES
 
@@ -77,6 +77,9 @@ def page_key(root: Path, page: str, common: str) -> str:
     for image in sorted(set(_SHOWN_IMAGE.findall(text))):  # a page's figure check reads them
         digest.update(f"{image}\0{_file_digest(root / IMAGES / image)}\0".encode())
     tops = sorted({Path(included).parts[0] for included in _included(text) if included})
+    data = list(PROGRAM_DATA) if tops else []  # copied beside every included program
+    for name in data:
+        digest.update(f"{name}\0{_file_digest(root / name)}\0".encode())
     for top in tops:
         folder = root / top
         files = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
@@ -108,17 +111,28 @@ def unchanged(root: Path, mode: str, pages: Iterable[str]) -> set[str]:
     return {page for page in pages if stored.get(page) == page_key(root, page, common)}
 
 
+def key_at_start(root: Path, mode: str, page: str) -> str:
+    """The page's key as its run begins: an edit saved while it runs must not be stored as if
+    it had passed (store() keeps this key, not one computed at the end)."""
+    return page_key(root, page, _common(root, mode))
+
+
 def store(
-    root: Path, mode: str, complete: dict[str, Counter[str]], partial: Collection[str] = ()
+    root: Path,
+    mode: str,
+    complete: dict[str, Counter[str]],
+    partial: Collection[str] = (),
+    keys: dict[str, str] | None = None,
 ) -> None:
-    """Remember the pages that ran whole and passed; forget those that failed."""
+    """Remember the pages that ran whole and passed, under the key each had when it started
+    (``keys``); forget those that failed."""
     stored = _load(root, mode)
-    common = _common(root, mode)
+    keys = keys or {}
     for page, counts in complete.items():
         if page in partial:
             continue
-        if counts["failed"] == 0 and counts["passed"] > 0:
-            stored[page] = page_key(root, page, common)
+        if counts["failed"] == 0 and counts["passed"] > 0 and page in keys:
+            stored[page] = keys[page]
         else:
             stored.pop(page, None)
     path = _path(root, mode)

@@ -160,6 +160,11 @@ def _program_output_problem(fence: Fence, root: Path) -> str | None:
             f"<!-- program-output: {program} --> at line {marker.line}: "
             "no such program in snippets/"
         )
+    if only_ellipsis(fence.body):
+        return (
+            f'<!-- program-output --> at line {marker.line}: a block of only "..." matches '
+            "anything the program prints: show its output"
+        )
     if fence.is_output:
         return (
             f"<!-- program-output --> at line {marker.line}: give the block a title other "
@@ -301,9 +306,9 @@ def shown_outputs(block: Block) -> list[str]:
 
 
 def only_ellipsis(shown: str) -> bool:
-    """Whether a shown output is nothing but ``...`` and whitespace (doctest's ELLIPSIS makes
-    it match any output at all)."""
-    return _ONLY_ELLIPSIS.fullmatch(shown) is not None
+    """Whether a shown output is nothing but ``...`` and whitespace once doctest has read it
+    (``<BLANKLINE>`` is an empty line to doctest): ELLIPSIS makes it match any output at all."""
+    return _ONLY_ELLIPSIS.fullmatch(shown.replace("<BLANKLINE>", "")) is not None
 
 
 def session_problem(fence: Fence) -> str | None:
@@ -358,6 +363,12 @@ def _marker_problem(markers: list[Marker]) -> str | None:
             return marker.problem
         if names.count(marker.name) > 1:
             return f"<!-- {marker.name} --> appears twice before the block (line {marker.line})"
+    if "gpu-only" in names and "figure" in names:
+        return (
+            "<!-- figure --> with <!-- gpu-only -->: the figure would only be drawn on a GPU, "
+            "where a model trained there draws other pixels, so it is never compared with the "
+            "image the page shows; draw it in a block that runs on the CPU"
+        )
     if "norun" in names and len(names) > 1:
         others = ", ".join(f"<!-- {name} -->" for name in names if name != "norun")
         return f"a norun block never runs, so {others} before it can never be checked"

@@ -303,6 +303,13 @@ def _number_report(page: str, first_line: int, comparison: Comparison, tolerance
 
 def _streams(block: Block, outcome: Outcome) -> list[str]:
     failures = []
+    if outcome.between.text.strip():
+        failures.append(
+            f"{block.where}: output was written after the previous block had finished and "
+            "before this one began (a thread or a process still printing), so the page cannot "
+            f"check it; join threads and wait for processes inside the block:\n"
+            f"{shorten(outcome.between.text)}"
+        )
     if outcome.fd1.size and outcome.fd1.text.strip():
         failures.append(
             f"{block.where}: the block printed outside Python's sys.stdout (C code, a child "

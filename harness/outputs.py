@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from pagekit.fences import split_lines, strip_container
 
+from .figures import Redrawn
+
 if TYPE_CHECKING:
     from .warns import Seen
 
@@ -68,6 +70,7 @@ class Findings:
     raised: list[Raised] = field(default_factory=list)
     warnings: dict[tuple[str, int], list[Seen]] = field(default_factory=dict)  # by (page, line)
     warning_failures: list[tuple[str, int, str]] = field(default_factory=list)  # page, line, what
+    redrawn: list[Redrawn] = field(default_factory=list)  # docs-update: figures to write
 
 
 def shown_form(got: str, doctest_form: bool) -> str:

@@ -68,6 +68,13 @@ _FORKED = "forked"  # in the page's folder: where a returned fork()ed child leav
 _stack_dump = None  # the open file faulthandler writes to (kept alive)
 
 
+def _is_repository(entry: str, root: Path) -> bool:
+    try:
+        return Path(entry or ".").resolve() == root.resolve()
+    except OSError:
+        return False
+
+
 def page_main(connection: Connection, setup: PageSetup) -> None:
     global _PAGE_PID  # noqa: PLW0603 -- one page per process
     _PAGE_PID = os.getpid()
@@ -83,6 +90,10 @@ def page_main(connection: Connection, setup: PageSetup) -> None:
     atexit._clear()
     scratch = setup.folder / "cwd"
     os.chdir(scratch)
+    # The repository itself is not the page's to import from: `import snippets.x.tool` would
+    # load (and run beside) the real file instead of the page's copy.  The harness's own
+    # modules stay reachable through their packages, already imported.
+    sys.path[:] = [entry for entry in sys.path if not _is_repository(entry, setup.root)]
     # The page's own temp directory, removed with its scratch folder: nothing a page writes
     # there reaches the next page or outlives the run.
     temp = setup.folder / "tmp"

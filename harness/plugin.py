@@ -22,6 +22,7 @@ from sybil import Example, Sybil
 from . import (  # device first: it hides the GPU early
     cache,
     device,
+    figures,
     outputs,
     page_process,
     processes,
@@ -130,6 +131,7 @@ def pytest_configure(config: pytest.Config) -> None:
         seed=_seed(config),
         update=bool(config.getoption("docs_update", False)),
         drift=Path(drift) if drift else None,
+        use_cache=bool(config.getoption("docs_cache", False)),
     )
     config.stash[RUN] = run
     for name in THREAD_VARIABLES:
@@ -276,6 +278,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitC
     elif run.update:
         # An update run proves nothing about the pages as they were: no verification record.
         run.rewritten, run.stale = outputs.rewrite(run.root, run.findings.differences)
+        figures.write_redrawn(run.root, run.findings.redrawn)
         if run.stale:
             session.exitstatus = 1
     elif run.drift:
@@ -286,7 +289,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitC
     elif complete:
         record.write(run.root, device.describe(), complete, run.used_cuda, partial, run.seed)
     if config.getoption("docs_cache", False) and not run.update:
-        cache.store(run.root, run.mode, complete, partial)
+        cache.store(run.root, run.mode, complete, partial, run.keys)
 
 
 class _RunHooks:
@@ -418,6 +421,11 @@ def _memory_summary(terminalreporter: pytest.TerminalReporter, run: Run, rss_at_
 
 def _update_summary(terminalreporter: pytest.TerminalReporter, run: Run) -> None:
     write = terminalreporter.write_line
+    for figure in run.findings.redrawn:
+        write(
+            f"docs-update: replaced {(figures.IMAGES / figure.name).as_posix()} with the figure "
+            f"drawn at {figure.page}, line {figure.line}; look at it before committing"
+        )
     rewritten, stale = run.rewritten, run.stale
     outputs_changed = [d for d in rewritten if d.kind != "error"]
     errors_changed = [d for d in rewritten if d.kind == "error"]

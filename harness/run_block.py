@@ -198,6 +198,9 @@ class Outcome:
     stderr: Printed = field(default_factory=Printed)  # sys.stderr
     fd1: Printed = field(default_factory=Printed)  # written past sys.stdout (C code, children)
     fd2: Printed = field(default_factory=Printed)
+    # Written to the page's stdout or stderr after the previous block ended and before this
+    # one began (a thread or a process still printing): checked, never dropped.
+    between: Printed = field(default_factory=Printed)
     warned: list[warns.Warned] = field(default_factory=list)
     used_cuda: bool = False
     failure: str | None = None  # the harness itself failed
@@ -269,7 +272,8 @@ def run(block: Block, namespace: dict[str, object], state: PageState) -> Outcome
     doctest_lines: dict[str, list[int]] = {}
     stderr = Capture()
     if state.stdio:
-        state.stdio.new_output()  # start from here
+        earlier = state.stdio.new_output()  # what came while pytest judged the last block
+        outcome.between = _joined(earlier[1], earlier[2])
     streams = state.streams or Streams()
     recorder = warns.Recorder(_prefixes(state))
     try:
@@ -290,6 +294,12 @@ def run(block: Block, namespace: dict[str, object], state: PageState) -> Outcome
         fds = state.stdio.new_output()
         outcome.fd1, outcome.fd2 = fds[1], fds[2]
     return outcome
+
+
+def _joined(first: Printed, second: Printed) -> Printed:
+    """Two streams' output as one, for a message (each already holds only its ends)."""
+    text = first.text + second.text
+    return Printed(text, "", len(text))
 
 
 def _prefixes(state: PageState) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from typing import TypedDict
 import pytest
 from sybil import Example
 
-from . import figures, warns
+from . import cache, figures, warns
 from .examples import Block
 from .judge import Verdict, judge
 from .outputs import Difference, Findings
@@ -43,6 +43,7 @@ class WorkerData(TypedDict):
     rss_before_pages_mb: float
     page_sizes: dict[str, int]
     cached: list[str]
+    keys: dict[str, str]
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Run:
     # page -> how many examples the page has: fewer collected means a filtered (partial) run
     page_sizes: dict[str, int] = field(default_factory=dict)
     cached: list[str] = field(default_factory=list)  # pages skipped by --docs-cache
+    keys: dict[str, str] = field(default_factory=dict)  # --docs-cache: page -> key at its start
+    use_cache: bool = False
     workers: int = 0  # xdist workers whose data arrived (0: the pages ran in this process)
     reported: set[str] = field(default_factory=set)  # nodeids whose example reported
     memory: list[PageMemory] = field(default_factory=list)
@@ -79,9 +82,13 @@ class Run:
         if page is None:
             if not self.rss_before_pages_mb:
                 self.rss_before_pages_mb = rss_mb()
+            if self.use_cache:
+                self.keys[block.page] = cache.key_at_start(self.root, self.mode, block.page)
             page = self._pages[id(example.namespace)] = PageProcess(
                 block.page, self.root, self.seed, self.update
             )
+        cwd = page.folder / "cwd"
+        before = figures.stamps(block.figures, cwd)
         try:
             outcome = page.run(block)
         except PageStopped as stopped:
@@ -94,10 +101,14 @@ class Run:
             return verdict.failure
         drawn = figures.figure_failure(
             block.figures,
-            page.folder / "cwd",
+            cwd,
             self.root,
+            before=before,
             reference=self.mode == "cpu" and self.drift is None,
             update=self.update,
+            earlier_failed=bool(earlier),
+            redrawn=self.findings.redrawn,
+            where=(block.page, block.fence.line),
         )
         return f"{block.where}: {drawn}" if drawn else None
 
@@ -194,6 +205,7 @@ class Run:
             "rss_before_pages_mb": self.rss_before_pages_mb,
             "page_sizes": self.page_sizes,
             "cached": self.cached,
+            "keys": self.keys,
         }
 
     def absorb_worker(self, data: WorkerData) -> None:
@@ -203,11 +215,13 @@ class Run:
         self.findings.raised += found.raised
         self.findings.warning_failures += found.warning_failures
         self.findings.warnings.update(found.warnings)
+        self.findings.redrawn += found.redrawn
         self.used_cuda.update(data["used_cuda"])
         self.memory += data["memory"]
         self.rss_before_pages_mb = max(self.rss_before_pages_mb, data["rss_before_pages_mb"])
         self.page_sizes.update(data["page_sizes"])
         self.cached = sorted(set(self.cached) | set(data["cached"]))
+        self.keys.update(data["keys"])
 
     def cuda_count(self) -> int:
         return sum(self.used_cuda.values())

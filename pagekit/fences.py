@@ -99,6 +99,13 @@ MISTAKEN_MARKERS = {
     "approx",
     "rtol",
     "atol",
+    "figures",
+    "fig",
+    "image",
+    "images",
+    "img",
+    "plot",
+    "draws",
 }
 
 

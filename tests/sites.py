@@ -64,9 +64,13 @@ def run_pytest(site: Path, *args: str, device: str = "cpu", env: dict | None = N
     """pytest over a throw-away site in a fresh interpreter: for runs that need another
     device (harness.device reads DOCS_DEVICE once per process) or that are sent signals.
     Everything else uses run_inprocess (much cheaper: no interpreter, no torch import)."""
-    env = dict(
-        os.environ, PYTHONPATH=str(ROOT), DOCS_DEVICE=device, CUDA_VISIBLE_DEVICES="", **(env or {})
-    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DOCS_DEVICE": device,
+        "CUDA_VISIBLE_DEVICES": "",
+        **(env or {}),
+    }
     return subprocess.run(
         [
             sys.executable,

@@ -516,3 +516,41 @@ def test_the_update_summary_lists_a_refused_rewrite_once(tmp_path):
 
 def printed_outcome(text: str) -> Outcome:
     return Outcome(printed=Printed(text, "", len(text)))
+
+
+def test_output_written_between_two_blocks_fails_the_next_one(tmp_path):
+    """red team (rt): what a thread or a process wrote while pytest judged the last block was
+    read and dropped when the next block began."""
+
+    class Pending:  # the page's fd files, holding what came between the blocks
+        def __init__(self):
+            self.waiting = {1: Printed("late from a thread\n", "", 19), 2: Printed()}
+
+        def new_output(self):
+            found, self.waiting = self.waiting, {1: Printed(), 2: Printed()}
+            return found
+
+    block = only_block(page(py("x = 1")))
+    state = run_block.PageState(tmp_path, tmp_path, stdio=Pending())  # type: ignore[arg-type]
+    outcome = run_block.run(block, {}, state)
+    assert outcome.between.text == "late from a thread\n"
+    failure = judge.judge(block, outcome, [], False).failure or ""
+    assert "output was written after the previous block had finished" in failure
+    assert "late from a thread" in failure
+
+
+@pytest.mark.slow  # a pytest subprocess, with the site's root on PYTHONPATH as a reader's may be
+def test_a_page_cannot_import_the_repositorys_own_files(tmp_path):
+    """red team (rt): with the repository on sys.path, `import snippets.x.tool` ran the real
+    file, which wrote beside itself into the repository (and the cache never hashed it)."""
+    tool = (
+        "from pathlib import Path\n\n"
+        "def save_beside_me():\n"
+        "    (Path(__file__).parent / 'written-by-the-page.txt').write_text('oops')\n"
+    )
+    code = "import snippets.x.tool as tool\n\ntool.save_beside_me()"
+    site = make_site(tmp_path, {"docs/p.md": page(py(code))}, {"snippets/x/tool.py": tool})
+    result = run_pytest(site, "docs/p.md", env={"PYTHONPATH": str(site)})
+    assert result.returncode == 1
+    assert "ModuleNotFoundError: No module named 'snippets'" in result.stdout
+    assert not (site / "snippets" / "x" / "written-by-the-page.txt").exists()

@@ -563,3 +563,41 @@ def test_a_page_copy_of_the_site_holds_the_programs_font(tmp_path, pytester):
     (site / "docs" / "index.md").write_text(page.replace("HEAD", head), encoding="utf-8")
     result = run_inprocess(pytester, site, "docs")
     assert result.returncode == 0, result.stdout
+
+
+def test_the_cache_keeps_the_key_a_page_had_when_it_started(tmp_path):
+    """red team (rt): the key was computed at the end of the run, so a page saved while it ran
+    was stored as passed with text that never ran."""
+    from collections import Counter
+
+    from harness import cache
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("```python\n>>> 1\n1\n```\n", encoding="utf-8")
+    at_start = cache.key_at_start(tmp_path, "cpu", "docs/p.md")
+    (tmp_path / "docs" / "p.md").write_text("```python\n>>> 1\n2\n```\n", encoding="utf-8")
+    passed = {"docs/p.md": Counter(passed=1)}
+    cache.store(tmp_path, "cpu", passed, keys={"docs/p.md": at_start})
+    assert cache.unchanged(tmp_path, "cpu", ["docs/p.md"]) == set()  # edited: runs again
+    cache.store(tmp_path, "cpu", passed)  # no key from its start: not stored as passed
+    assert cache.unchanged(tmp_path, "cpu", ["docs/p.md"]) == set()
+
+
+def test_the_figures_font_is_part_of_an_including_pages_key(tmp_path):
+    """red team (rt): PROGRAM_DATA (the font the figure programs use) is copied beside every
+    included program, so a change to it must run those pages again."""
+    from harness import cache
+    from pagekit.includes import PROGRAM_DATA
+
+    (tmp_path / "docs" / "notebooks").mkdir(parents=True)
+    (tmp_path / "snippets" / "x").mkdir(parents=True)
+    (tmp_path / "snippets" / "x" / "y.py").write_text("print(1)\n", encoding="utf-8")
+    (tmp_path / "docs" / "p.md").write_text(
+        '```python\n--8<-- "snippets/x/y.py"\n```\n', encoding="utf-8"
+    )
+    font = tmp_path / PROGRAM_DATA[0]
+    font.write_bytes(b"one")
+    common = cache._common(tmp_path, "cpu")
+    before = cache.page_key(tmp_path, "docs/p.md", common)
+    font.write_bytes(b"two")
+    assert cache.page_key(tmp_path, "docs/p.md", common) != before

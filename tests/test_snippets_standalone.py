@@ -31,6 +31,7 @@ for byte with the pages'): those runs are theirs, and here those programs are le
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
 import shutil
@@ -132,35 +133,101 @@ def functions_pages_call() -> set[str]:
 _PAGES_CALL = functions_pages_call()
 
 
-def _calls_what_a_page_calls(statement: ast.stmt) -> bool:
-    """``f(...)`` or ``a, b = f(...)`` where a page calls ``f`` itself."""
-    value = statement.value if isinstance(statement, ast.Expr | ast.Assign) else None
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id in _PAGES_CALL
-    )
+def _top_level_names(program: str) -> set[str]:
+    """The names a program binds at its top level (definitions, assignments, imports)."""
+    tree = ast.parse((ROOT / program).read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
 
 
-def _is_glue(statement: ast.stmt, defines_main: bool = False) -> bool:
+def _functions_pages_run(program: str) -> set[str]:
+    """The functions of a program whose definitions a page runs (includes)."""
+    tree = ast.parse((ROOT / program).read_text(encoding="utf-8"))
+    run = _RUN_BY_PAGES.get(program, set())
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.lineno in run
+    }
+
+
+def _main_part_is_glue(part: ast.If, program: str) -> bool:
+    """Whether an ``if __name__ == "__main__":`` part only does what a page does too: imports,
+    ``sys.path`` lines, one compute thread, and calls of functions that a page both runs the
+    definition of (this program's, or a sibling program's it imports) and calls itself (the
+    same training, then the same drawing, that the page's run has done and checked).  Every
+    name such a call reads must exist, and every attribute of an imported sibling program
+    must be one that program defines: a typo is no glue, so the program runs in full."""
+    folder = Path(program).parent
+    known = _top_level_names(program) | set(dir(builtins))
+    callable_here = _functions_pages_run(program) & _PAGES_CALL
+    siblings: dict[str, str] = {}  # a name bound to an imported sibling program -> its path
+    for statement in part.body:
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            for alias in statement.names:
+                bound = (alias.asname or alias.name).split(".")[0]
+                known.add(bound)
+                module = statement.module if isinstance(statement, ast.ImportFrom) else alias.name
+                sibling = (folder / f"{module}.py").as_posix()
+                if not (ROOT / sibling).is_file():
+                    continue
+                if isinstance(statement, ast.Import):
+                    siblings[bound] = sibling
+                elif alias.name not in _top_level_names(sibling):
+                    return False
+                elif alias.name in _functions_pages_run(sibling) & _PAGES_CALL:
+                    callable_here.add(bound)
+            continue
+        code = ast.unparse(statement)
+        if isinstance(statement, ast.Expr) and (
+            "sys.path" in code or code == "torch.set_num_threads(1)"
+        ):
+            continue
+        value = statement.value if isinstance(statement, ast.Expr | ast.Assign) else None
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in callable_here
+        ):
+            return False
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name) and node.id not in known:
+                return False
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in siblings
+                and node.attr not in _top_level_names(siblings[node.value.id])
+            ):
+                return False
+        if isinstance(statement, ast.Assign):
+            known |= {
+                node.id
+                for target in statement.targets
+                for node in ast.walk(target)
+                if isinstance(node, ast.Name)
+            }
+    return True
+
+
+def _is_glue(statement: ast.stmt, program: str) -> bool:
     if isinstance(statement, ast.Import | ast.ImportFrom):
         return True
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
         return True  # the docstring
     if isinstance(statement, ast.Expr) and "sys.path" in ast.unparse(statement.value):
         return True
-    if not (
-        isinstance(statement, ast.If) and ast.unparse(statement.test) == "__name__ == '__main__'"
-    ):
-        return False
-    # The main part: `main()` calling the main a page calls, or only what a page does too
-    # (imports, one compute thread, calls of the functions a page calls: the same training,
-    # then the same drawing, that the page's run has done and checked).
-    if defines_main and [ast.unparse(s) for s in statement.body] == ["main()"]:
-        return True
-    return all(
-        _is_glue(s) or ast.unparse(s) == "torch.set_num_threads(1)" or _calls_what_a_page_calls(s)
-        for s in statement.body
+    return (
+        isinstance(statement, ast.If)
+        and ast.unparse(statement.test) == "__name__ == '__main__'"
+        and _main_part_is_glue(statement, program)
     )
 
 
@@ -171,12 +238,11 @@ def glue_and_rest(program: str) -> tuple[list[ast.stmt], set[int]]:
     digit files, load them)."""
     text = (ROOT / program).read_text(encoding="utf-8")
     tree = ast.parse(text)
-    defines_main = any(isinstance(s, ast.FunctionDef) and s.name == "main" for s in tree.body)
     first_run = min(_RUN_BY_PAGES.get(program, {0}))
     glue = [
         s
         for s in tree.body
-        if _is_glue(s, defines_main)
+        if _is_glue(s, program)
         or (
             (s.end_lineno or s.lineno) < first_run
             and not isinstance(s, ast.FunctionDef | ast.ClassDef | ast.If)
@@ -340,7 +406,16 @@ def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
     downloaded = shutil.copytree(downloaded, tmp_path / "code")
     for program in COVERED:
         glue, _ = glue_and_rest(program)
-        statements = [s for s in glue if not isinstance(s, ast.If)]  # not the main() call
+        statements = []
+        for statement in glue:  # of the main part, its imports and sys.path lines, not its calls
+            if not isinstance(statement, ast.If):
+                statements.append(statement)
+                continue
+            statements += [
+                s
+                for s in statement.body
+                if isinstance(s, ast.Import | ast.ImportFrom) or "sys.path" in ast.unparse(s)
+            ]
         code = "\n".join(ast.unparse(s) for s in statements) + "\n"
         jobs.append((str(in_download(downloaded, program)), code))
     result = subprocess.run(
@@ -389,13 +464,21 @@ def test_a_main_call_counts_as_glue_only_when_a_page_calls_main():
     assert 'main(["--sample"' in training
 
 
-def test_a_main_part_is_glue_only_when_it_calls_what_a_page_calls():
+def test_a_main_part_is_glue_only_when_it_does_what_a_page_does():
     def main_part(body: str) -> ast.stmt:
         return ast.parse('if __name__ == "__main__":\n' + body).body[0]
 
-    assert "draw_history" in _PAGES_CALL  # toolkit.md calls it to draw its figure
-    assert _is_glue(main_part("    torch.set_num_threads(1)\n    import es\n    draw_history(1)"))
-    assert _is_glue(main_part("    _, _, gpt = main()\n"))
-    assert not _is_glue(main_part("    draw_history(1)\n    train_again()\n"))
-    assert not _is_glue(main_part("    torch.set_num_threads(4)\n"))
-    assert not _is_glue(main_part("    epochs = 30\n"))
+    program = "snippets/toolkit/plot_early_stopping.py"
+    real = ast.parse((ROOT / program).read_text(encoding="utf-8")).body
+    assert _is_glue(real[-1], program)  # imports early_stopping, calls draw_history
+    typo = ast.unparse(real[-1]).replace("es.stopper.best_epoch", "es.stoper.best_epoch")
+    assert not _is_glue(ast.parse(typo).body[0], program)
+    assert "print" in _PAGES_CALL  # a page calls print, but no page runs its definition
+    assert not _is_glue(main_part("    print(undefined_numbers)\n"), program)
+    assert not _is_glue(main_part("    draw_history(history_nobody_defined)\n"), program)
+    assert not _is_glue(main_part("    draw_history([])\n    train_again()\n"), program)
+    assert not _is_glue(main_part("    torch.set_num_threads(4)\n"), program)
+    assert not _is_glue(main_part("    epochs = 30\n"), program)
+    # A main() counts only where a page runs this program's own main and calls it.
+    assert _is_glue(main_part("    main()\n"), "snippets/training/mnist.py")
+    assert not _is_glue(main_part("    main()\n"), program)

@@ -4,7 +4,6 @@
 和 Transformer，在 2 核 CPU 上约 40 秒；再在当前目录写出 attention-heatmap.png）
 """
 
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -77,7 +76,6 @@ def show_attention(model, sentence="北京市民在新年里参加各种文化�
 
 if __name__ == "__main__":
     torch.set_num_threads(1)  # 单线程训练：每次都得到页面上的那个模型，画出同一张图
-    sys.path.insert(0, str(HERE))
     from lm import device, encode, main  # 导入时读语料、建词表
 
     _, _, gpt = main()  # 和页面上一样：三个语言模型，同样的种子、同样的 500 步

@@ -4,7 +4,6 @@
 在当前目录写出 data/ 和 transfer-comparison.png）
 """
 
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -61,7 +60,6 @@ if __name__ == "__main__":
 
     # 单线程训练：线程数会改变浮点数加法的顺序，单线程时每次都得到页面上的那些数，画出同一张图
     torch.set_num_threads(1)
-    sys.path.insert(0, str(HERE))
     from few_labels import results  # 导入时把整个实验跑一遍（约半分钟）
 
     draw_comparison(results, "transfer-comparison.png")
