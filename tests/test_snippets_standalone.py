@@ -103,34 +103,51 @@ def shown_program_outputs() -> dict[str, list[ShownOutput]]:
 SHOWN = shown_program_outputs()
 
 
-def lines_run_by_pages() -> dict[str, set[int]]:
-    """program -> the line numbers of it that some page's runnable blocks execute."""
-    run: dict[str, set[int]] = {}
+def _runnable_fences(page: Path):
+    for fence in find_fences(page.read_text(encoding="utf-8-sig")):
+        if fence.is_runnable and not fence.marker("norun") and not fence.marker("gpu-only"):
+            yield fence
+
+
+def lines_run_by_page() -> dict[str, dict[str, set[int]]]:
+    """page -> program -> the line numbers of it that the page's runnable blocks execute."""
+    run: dict[str, dict[str, set[int]]] = {}
     for page in sorted((ROOT / "docs").rglob("*.md")):
         name = page.relative_to(ROOT).as_posix()
-        for fence in find_fences(page.read_text(encoding="utf-8-sig")):
-            if not fence.is_runnable or fence.marker("norun") or fence.marker("gpu-only"):
-                continue
+        for fence in _runnable_fences(page):
             for chunk in code_chunks(fence.body, fence.body_line, name, ROOT):
                 if chunk.is_snippet:
-                    numbers = run.setdefault(chunk.filename, set())
+                    numbers = run.setdefault(name, {}).setdefault(chunk.filename, set())
                     for offset, line in enumerate(chunk.code.split("\n")):
                         if line.strip():
                             numbers.add(chunk.first_line + offset)
     return run
 
 
-def functions_pages_call() -> set[str]:
-    """The names of the functions the pages' runnable blocks call (``draw_history(...)``)."""
-    called = set()
-    for page in sorted((ROOT / "docs").rglob("*.md")):
-        for fence in find_fences(page.read_text(encoding="utf-8-sig")):
-            if fence.is_runnable and not fence.marker("norun") and not fence.marker("gpu-only"):
-                called |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)\(", fence.body))
-    return called
+def lines_run_by_pages() -> dict[str, set[int]]:
+    """program -> the line numbers of it that some page's runnable blocks execute."""
+    run: dict[str, set[int]] = {}
+    for programs in _RUN_BY_PAGE.values():
+        for program, numbers in programs.items():
+            run.setdefault(program, set()).update(numbers)
+    return run
 
 
-_PAGES_CALL = functions_pages_call()
+def functions_each_page_calls() -> dict[str, set[str]]:
+    """page -> the names of the functions its runnable blocks call (``draw_history(...)``)."""
+    return {
+        page.relative_to(ROOT).as_posix(): {
+            name
+            for fence in _runnable_fences(page)
+            for name in re.findall(r"(?<![\w.])([A-Za-z_]\w*)\(", fence.body)
+        }
+        for page in sorted((ROOT / "docs").rglob("*.md"))
+    }
+
+
+_RUN_BY_PAGE = lines_run_by_page()
+_CALLS_BY_PAGE = functions_each_page_calls()
+_PAGES_CALL = set().union(*_CALLS_BY_PAGE.values())
 
 
 def _top_level_names(program: str) -> set[str]:
@@ -148,13 +165,15 @@ def _top_level_names(program: str) -> set[str]:
 
 
 def _functions_pages_run(program: str) -> set[str]:
-    """The functions of a program whose definitions a page runs (includes)."""
+    """The functions of a program that one page both defines (runs the ``def`` of: it
+    includes it) and calls itself."""
     tree = ast.parse((ROOT / program).read_text(encoding="utf-8"))
-    run = _RUN_BY_PAGES.get(program, set())
+    defs = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
     return {
         node.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef) and node.lineno in run
+        for page, programs in _RUN_BY_PAGE.items()
+        for node in defs
+        if node.lineno in programs.get(program, set()) and node.name in _CALLS_BY_PAGE[page]
     }
 
 
@@ -167,7 +186,7 @@ def _main_part_is_glue(part: ast.If, program: str) -> bool:
     must be one that program defines: a typo is no glue, so the program runs in full."""
     folder = Path(program).parent
     known = _top_level_names(program) | set(dir(builtins))
-    callable_here = _functions_pages_run(program) & _PAGES_CALL
+    callable_here = _functions_pages_run(program)
     siblings: dict[str, str] = {}  # a name bound to an imported sibling program -> its path
     for statement in part.body:
         if isinstance(statement, ast.Import | ast.ImportFrom):
@@ -182,7 +201,7 @@ def _main_part_is_glue(part: ast.If, program: str) -> bool:
                     siblings[bound] = sibling
                 elif alias.name not in _top_level_names(sibling):
                     return False
-                elif alias.name in _functions_pages_run(sibling) & _PAGES_CALL:
+                elif alias.name in _functions_pages_run(sibling):
                     callable_here.add(bound)
             continue
         code = ast.unparse(statement)
