@@ -392,6 +392,9 @@ sys.path.insert(0, "/leak")
 matplotlib.rcParams["lines.linewidth"] = 9
 plt.figure()
 big = torch.ones(100_000_000, dtype=torch.float32)  # 400 MB
+with open("snippets_leak.py", "w") as module:  # a module of the page's own
+    module.write("LEAK = True\\n")
+sys.path.insert(0, os.getcwd())
 import snippets_leak
 """)
 )
@@ -424,7 +427,6 @@ def isolation_site(tmp_path_factory):
     site = make_site(
         tmp_path_factory.mktemp("isolation"),
         {"docs/polluter.md": POLLUTER, "docs/checker.md": CHECKER},
-        {"snippets_leak.py": "LEAK = True\n"},
     )
     return site
 
