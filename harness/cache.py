@@ -14,12 +14,12 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
-import re
 import sys
 from collections import Counter
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from pagekit.fences import scan
 from pagekit.includes import INCLUDE, PROGRAM_DATA
 
 from .figures import IMAGES
@@ -27,7 +27,6 @@ from .figures import IMAGES
 FOLDER = Path(".cache") / "docs-test"
 LOCK = Path("locks") / "docs.txt"
 HARNESS_SOURCES = ("harness", "pagekit")
-_SHOWN_IMAGE = re.compile(r"assets/images/([\w.-]+)")
 
 
 def _file_digest(path: Path) -> str:
@@ -66,6 +65,18 @@ def _included(text: str) -> list[str]:
     return sorted(set(files))
 
 
+def _drawn_images(text: str) -> list[str]:
+    """The images a page's <!-- figure --> markers name."""
+    names = {
+        name
+        for fence in scan(text).fences
+        for marker in fence.markers
+        if marker.name == "figure"
+        for name in marker.reason.split()
+    }
+    return sorted(names)
+
+
 def page_key(root: Path, page: str, common: str) -> str:
     """The page's text and, for a page that includes a file, every file of that file's top
     folder: an included program runs from a copy of the whole folder (run_block.copy_of) and
@@ -74,7 +85,7 @@ def page_key(root: Path, page: str, common: str) -> str:
     path = root / page
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     digest = hashlib.sha256(f"{common}\0{page}\0{text}\0".encode())
-    for image in sorted(set(_SHOWN_IMAGE.findall(text))):  # a page's figure check reads them
+    for image in _drawn_images(text):  # the figure check compares the page's drawings with them
         digest.update(f"{image}\0{_file_digest(root / IMAGES / image)}\0".encode())
     tops = sorted({Path(included).parts[0] for included in _included(text) if included})
     data = list(PROGRAM_DATA) if tops else []  # copied beside every included program

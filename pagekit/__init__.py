@@ -2,5 +2,6 @@
 
 - ``fences``: the one fence scanner (code fences, their languages, options and markers);
 - ``includes``: ``--8<--`` snippet includes, resolved exactly as pymdownx.snippets does;
-- ``records``: the typed, versioned verification and drift records.
+- ``records``: the typed, versioned verification and drift records;
+- ``programs``: what a program in snippets/ defines and imports, read from its source.
 """

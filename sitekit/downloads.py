@@ -16,7 +16,6 @@ Everything is built from the repository at build time; nothing is committed twic
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import zipfile
@@ -25,6 +24,7 @@ from pathlib import Path
 import jupytext
 
 from pagekit.includes import PROGRAM_DATA, include_targets, target_file
+from pagekit.programs import sibling_imports
 
 ARCHIVE = "downloads/pytorch-rumen-code.zip"
 FOLDER = "pytorch-rumen-code"  # the one folder the archive unpacks to
@@ -100,27 +100,10 @@ def programs_of(markdown: str, root: Path | None = None) -> list[str]:
     found = list(dict.fromkeys(f for f in files if f.startswith("snippets/") and f.endswith(".py")))
     if root is not None:
         for program in found:  # grows as it goes: the imports of the imports too
-            for imported in _sibling_imports(root, program):
+            for imported in sibling_imports(root, program):
                 if imported not in found:
                     found.append(imported)
     return found
-
-
-def _sibling_imports(root: Path, program: str) -> list[str]:
-    """The programs beside ``program`` that it imports by name."""
-    folder = Path(program).parent
-    tree = ast.parse((root / program).read_text(encoding="utf-8"))
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)
-    return [
-        (folder / f"{name}.py").as_posix()
-        for name in dict.fromkeys(names)
-        if (root / folder / f"{name}.py").is_file()
-    ]
 
 
 def requirements(pyproject: str) -> str:

@@ -316,11 +316,29 @@ def test_a_zero_width_space_in_a_marker_name_still_makes_a_marker():
     assert (marker.name, marker.reason, marker.problem) == ("gpu-only", "理由", None)
 
 
-@pytest.mark.parametrize("shown", ["...", "...\n...", "... ...", "  ...\n\n   ...  ", "......"])
+@pytest.mark.parametrize(
+    "shown", ["...", "...\n...", "... ...", "  ...\n\n   ...  ", "......", "...\n<BLANKLINE>"]
+)
 def test_an_output_block_of_only_ellipses_is_refused(shown):
     page = f'```python\nprint(1 / 0)\n```\n\n```text title="输出"\n{shown}\n```\n'
     problem = _problem(page)
     assert problem and 'shows only "..." checks nothing (line 5;' in problem, problem
+
+
+def test_a_session_output_of_ellipsis_and_blank_lines_is_refused():
+    """red team (rt): doctest reads <BLANKLINE> as an empty line, so "<BLANKLINE>" and "..."
+    together matched any output."""
+    problem = _problem("```python\n>>> print(1 / 0)\n<BLANKLINE>\n...\n```\n")
+    assert problem and 'a >>> output of only "..."' in problem, problem
+
+
+def test_a_program_output_block_of_only_ellipsis_is_refused():
+    page = (
+        "<!-- program-output: snippets/cnn/digits.py -->\n"
+        '```text title="python digits.py 的输出"\n...\n```\n'
+    )
+    [block] = blocks(page, "docs/p.md", ROOT)
+    assert block.problem and 'a block of only "..." matches anything' in block.problem
 
 
 @pytest.mark.parametrize("shown", ["....", "1 ... 3", "…", "...\nend"])

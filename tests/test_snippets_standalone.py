@@ -46,6 +46,7 @@ from harness.judge import shown_output_failure
 from harness.numbers import parse_tolerance
 from pagekit.fences import find_fences, program_output
 from pagekit.includes import _is_marker, code_chunks
+from pagekit.programs import top_level_names
 from tests.sites import ROOT
 from tests.test_figures import FIGURES
 
@@ -151,17 +152,7 @@ _PAGES_CALL = set().union(*_CALLS_BY_PAGE.values())
 
 
 def _top_level_names(program: str) -> set[str]:
-    """The names a program binds at its top level (definitions, assignments, imports)."""
-    tree = ast.parse((ROOT / program).read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    return names
+    return top_level_names((ROOT / program).read_text(encoding="utf-8"))
 
 
 def _functions_pages_run(program: str) -> set[str]:
@@ -355,21 +346,9 @@ def test_every_shown_program_output_belongs_to_a_program_run_here():
 # glue itself uses what it imports.
 GLUE_RUNNER = """
 import ast, importlib.machinery, json, sys
-jobs, root = json.loads(sys.stdin.read())
+jobs, root, defined = json.loads(sys.stdin.read())  # defined: file -> its top-level names
 base_path = list(sys.path)
 failures = {}
-
-
-def top_level_names(tree):
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-    return names
 
 
 def resolve(statement):
@@ -385,8 +364,7 @@ def resolve(statement):
     if not origin.startswith(root):
         return False
     if isinstance(statement, ast.ImportFrom):
-        defined = top_level_names(ast.parse(open(origin, encoding="utf-8").read()))
-        missing = [a.name for a in statement.names if a.name not in defined]
+        missing = [a.name for a in statement.names if a.name not in defined.get(origin, ())]
         if missing:
             raise ImportError(f"cannot import {missing} from {statement.module} ({origin})")
     return True
@@ -417,6 +395,14 @@ print(json.dumps(failures))
 
 
 @pytest.mark.slow  # imports every covered program's libraries in a fresh interpreter
+def names_defined(folder: Path) -> dict[str, list[str]]:
+    """Every program of the unpacked download -> the names it defines, for GLUE_RUNNER."""
+    return {
+        str(path): sorted(top_level_names(path.read_text(encoding="utf-8")))
+        for path in folder.rglob("*.py")
+    }
+
+
 def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
     """Each covered program's docstring, imports and sys.path lines, run where the reader has
     them: everything else in it the pages have run already."""
@@ -439,7 +425,7 @@ def test_covered_programs_glue_runs_in_the_download(downloaded, tmp_path):
         jobs.append((str(in_download(downloaded, program)), code))
     result = subprocess.run(
         [sys.executable, "-c", GLUE_RUNNER],
-        input=json.dumps([jobs, str(downloaded)]),
+        input=json.dumps([jobs, str(downloaded), names_defined(downloaded)]),
         cwd=downloaded,
         capture_output=True,
         text=True,
@@ -460,7 +446,7 @@ def test_the_glue_resolves_the_downloads_own_programs_without_running_them(tmp_p
     ]
     result = subprocess.run(
         [sys.executable, "-c", GLUE_RUNNER],
-        input=json.dumps([jobs, str(tmp_path)]),
+        input=json.dumps([jobs, str(tmp_path), names_defined(tmp_path)]),
         capture_output=True,
         text=True,
         timeout=60,
